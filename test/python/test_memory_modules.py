@@ -64,37 +64,74 @@ def tearDownModule():
 
 
 @unittest.skipUnless(HAVE_FIXTURES, f"parity fixtures not found at {FIXTURES}")
-class VideoV1ParityTest(unittest.TestCase):
-    def test_v1_click_then_propagate(self):
+class VideoParityTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
         with open(os.path.join(FIXTURES, "manifest.json"), encoding="utf-8") as f:
-            video = json.load(f)["video_predictor"]
-        ops = video["sequences"]["V1"]["ops"]
-        click = ops[0]["args"]
-        # Propagation re-yields frame 0 from the conditioning outputs: one expectation per frame.
-        expected = {r["frame_idx"]: r["per_object"][0] for op in ops for r in op["results"]}
-        frames = video["frames"]
-        height, width = video["frame_hw"]
+            cls.video = json.load(f)["video_predictor"]
+        cls.height, cls.width = cls.video["frame_hw"]
+        cls.num_frames = len(cls.video["frames"])
+        cls.encoder = ReferenceTracker.load(OUT_DIR, cls.num_frames)
+        # Every object's tracker shares one backbone pass per frame, as the official state does.
+        cls.features = [
+            cls.encoder.encode(load_video_frame(os.path.join(FIXTURES, path), cls.encoder.size))
+            for path in cls.video["frames"]
+        ]
 
-        tracker = ReferenceTracker.load(OUT_DIR, num_frames=len(frames))
-        size = tracker.size
-        for idx, path in enumerate(frames):
-            image = load_video_frame(os.path.join(FIXTURES, path), size)
-            if idx == click["frame_idx"]:
-                out = tracker.add_points(idx, image, click["points"], click["labels"], (width, height))
+    def replay(self, ops) -> int:
+        """Runs the fixture ops through one ReferenceTracker per object, checking every result."""
+        trackers = {}
+        checked = 0
+        for op in ops:
+            args = op["args"]
+            if op["op"] == "add_new_points_or_box":
+                self.assertTrue(op["derived"]["is_init_cond_frame"], "correction clicks are out of scope")
+                obj = args["obj_id"]
+                if obj not in trackers:
+                    trackers[obj] = ReferenceTracker(
+                        self.encoder.m, self.encoder.flags, self.encoder.size, self.num_frames
+                    )
+                box = args["box"]
+                points = ([box[:2], box[2:]] if box else []) + (args["points"] or [])
+                labels = ([2, 3] if box else []) + (args["labels"] or [])
+                frame = args["frame_idx"]
+                out = trackers[obj].add_points(frame, self.features[frame], points, labels, (self.width, self.height))
+                (result,) = op["results"]
+                self.check(op, frame, out, next(o for o in result["per_object"] if o["obj_id"] == obj))
+                checked += 1
             else:
-                out = tracker.track(idx, image)
-            exp = expected[idx]
-            with self.subTest(frame=idx):
-                logits = out["logits"][0, 0]
-                self.assertLessEqual(rel_l2(logits, read_bin(exp["low_res_logits"])), LOGITS_REL_L2_TOL)
-                ptr_err = float((out["obj_ptr"][0] - read_bin(exp["obj_ptr"])).abs().max())
-                self.assertLessEqual(ptr_err, PTR_SCORE_ABS_TOL)
-                self.assertLessEqual(abs(float(out["score"]) - exp["object_score_logit"]), PTR_SCORE_ABS_TOL)
-                video_res = F.interpolate(out["logits"], size=(height, width), mode="bilinear", align_corners=False)
-                mask = video_res[0, 0] > 0
-                ref = read_bin(exp["video_res_mask"]).bool()
-                iou = float((mask & ref).sum()) / float((mask | ref).sum())
-                self.assertGreaterEqual(iou, MASK_IOU_MIN)
+                self.assertEqual(op["op"], "propagate_in_video")
+                for result in op["results"]:
+                    frame = result["frame_idx"]
+                    for expected in result["per_object"]:
+                        tracker = trackers[expected["obj_id"]]
+                        # Conditioning frames are re-yielded, not re-run.
+                        out = tracker.cond.get(frame) or tracker.track(frame, self.features[frame], args["reverse"])
+                        self.check(op, frame, out, expected)
+                        checked += 1
+        return checked
+
+    def check(self, op, frame: int, out, expected) -> None:
+        with self.subTest(op=op["index"], frame=frame, obj=expected["obj_id"]):
+            logits = out["logits"][0, 0]
+            self.assertLessEqual(rel_l2(logits, read_bin(expected["low_res_logits"])), LOGITS_REL_L2_TOL)
+            ptr_err = float((out["obj_ptr"][0] - read_bin(expected["obj_ptr"])).abs().max())
+            self.assertLessEqual(ptr_err, PTR_SCORE_ABS_TOL)
+            self.assertLessEqual(abs(float(out["score"]) - expected["object_score_logit"]), PTR_SCORE_ABS_TOL)
+            size = (self.height, self.width)
+            mask = F.interpolate(out["logits"], size=size, mode="bilinear", align_corners=False)[0, 0] > 0
+            ref = read_bin(expected["video_res_mask"]).bool()
+            self.assertGreaterEqual(float((mask & ref).sum()) / float((mask | ref).sum()), MASK_IOU_MIN)
+
+    def test_v1_click_then_propagate(self):
+        # One click on frame 0 (multimask), then frames 0..7: frame 0 re-yielded, 1..7 tracked.
+        self.assertEqual(self.replay(self.video["sequences"]["V1"]["ops"]), 9)
+
+    def test_v2_two_objects_box_future_condition_and_reverse(self):
+        # Box (single-mask output, stability fallback), a conditioning frame after tracked ones (first
+        # frames track with no object pointer), a negative-only click, forward then reverse passes.
+        # Ops 5-6 (a correction click on a tracked frame) are beyond the reference tracker.
+        self.assertEqual(self.replay(self.video["sequences"]["V2"]["ops"][:5]), 35)
 
 
 @unittest.skipUnless(HAVE_FIXTURES, f"parity fixtures not found at {FIXTURES}")
@@ -144,7 +181,8 @@ class ScriptedMemoryModulesTest(unittest.TestCase):
         hw = self.grid * self.grid
         curr = torch.zeros(hw, 1, 256)
         memory = torch.zeros(hw + 3, 1, 64)
-        with self.assertRaises(RuntimeError):
+        # TorchScript re-raises as torch.jit.Error, which is not a RuntimeError on every version.
+        with self.assertRaisesRegex(Exception, "whole h\\*w frames"):
             self.saved["memory_attention.pt"](curr, curr, memory, memory, 2)
 
     def test_memory_encoder_batch(self):

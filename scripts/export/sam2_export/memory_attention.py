@@ -18,7 +18,8 @@ LAYER_KEYS = [
 ]
 # Dropout is inert at inference; rope_k_repeat is implied by keys longer than the query grid.
 ATTENTION_KEYS = [
-    "embedding_dim", "num_heads", "downsample_rate", "dropout", "kv_in_dim", "rope_theta", "rope_k_repeat", "feat_sizes",
+    "embedding_dim", "num_heads", "downsample_rate", "dropout", "kv_in_dim", "rope_theta", "rope_k_repeat",
+    "feat_sizes",
 ]
 
 
@@ -181,7 +182,9 @@ class MemoryAttention(nn.Module):
         )
         return cls(cfg["d_model"], cfg["pos_enc_at_input"], layers)
 
-    def forward(self, curr: Tensor, curr_pos: Tensor, memory: Tensor, memory_pos: Tensor, num_obj_ptr_tokens: int) -> Tensor:
+    def forward(
+        self, curr: Tensor, curr_pos: Tensor, memory: Tensor, memory_pos: Tensor, num_obj_ptr_tokens: int
+    ) -> Tensor:
         x = curr + 0.1 * curr_pos if self.pos_enc_at_input else curr
         x = x.transpose(0, 1)
         curr_pos = curr_pos.transpose(0, 1)

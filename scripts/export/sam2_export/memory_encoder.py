@@ -100,14 +100,23 @@ class MemoryEncoder(nn.Module):
         check_keys(fuser, ["layer", "num_layers"], "fuser")
         block = fuser["layer"]
         check_keys(block, ["dim", "kernel_size", "padding", "layer_scale_init_value", "use_dwconv"], "CXBlock")
-        if block.get("layer_scale_init_value", 1e-6) <= 0:
+        # float(): YAML 1.1 loaders read an undotted exponent such as `1e-6` as a string.
+        if float(block.get("layer_scale_init_value", 1e-6)) <= 0:
             raise ValueError("CXBlock: blocks without layer scale (gamma) are not supported")
         pe = cfg["position_encoding"]
         check_keys(pe, ["num_pos_feats", "normalize", "scale", "temperature"], "memory_encoder.position_encoding")
         out_dim = cfg["out_dim"]
         if pe["num_pos_feats"] != out_dim or not pe.get("normalize", True) or pe.get("scale") is not None:
-            raise ValueError("memory_encoder.position_encoding: only the normalised 2*pi sine encoding of out_dim is supported")
+            raise ValueError(
+                "memory_encoder.position_encoding: only the normalised 2*pi sine encoding of out_dim is supported"
+            )
         in_dim = cfg.get("in_dim", 256)
+        block_args = {
+            "dim": block["dim"],
+            "kernel_size": block.get("kernel_size", 7),
+            "padding": block.get("padding", 3),
+            "use_dwconv": block.get("use_dwconv", True),
+        }
         return cls(
             MaskDownSampler(
                 down.get("embed_dim", in_dim),
@@ -116,12 +125,7 @@ class MemoryEncoder(nn.Module):
                 down.get("padding", 0),
                 down.get("total_stride", 16),
             ),
-            Fuser(
-                nn.ModuleList(
-                    CXBlock(block["dim"], block.get("kernel_size", 7), block.get("padding", 3), block.get("use_dwconv", True))
-                    for _ in range(fuser["num_layers"])
-                )
-            ),
+            Fuser(nn.ModuleList(CXBlock(**block_args) for _ in range(fuser["num_layers"]))),
             in_dim,
             out_dim,
             image_size // backbone_stride,

@@ -2,8 +2,9 @@
 
 Follows the official SAM2VideoPredictor / SAM2Base inference path step by step, so it is both
 the parity reference for the exported memory modules and the "same modules, Python driver"
-baseline for the native tracker. Scope: one object, clicks on frames never tracked before
-(initial conditioning frames), then propagation; no mask prompts, no correction clicks.
+baseline for the native tracker. Scope: one object per tracker, clicks on frames never tracked
+before (initial conditioning frames), then propagation forward or in reverse; no mask prompts,
+no correction clicks on tracked frames.
 """
 
 import json
@@ -20,6 +21,7 @@ NO_OBJ_SCORE = -1024.0
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
 MODULE_FILES = ("image_encoder", "prompt_decoder", "memory_attention", "memory_encoder", "tracking")
+Features = Tuple[Tensor, Tensor, Tensor]  # image_encoder.pt output: raw embed, feat_s0, feat_s1
 
 
 def load_video_frame(path: str, image_size: int) -> Tensor:
@@ -62,10 +64,16 @@ class ReferenceTracker:
     # -- one frame -------------------------------------------------------------------------
 
     @torch.no_grad()
-    def add_points(self, frame_idx: int, image: Tensor, points: List[Tuple[float, float]], labels: List[int],
+    def encode(self, image: Tensor) -> Features:
+        """Backbone features of a [1,3,S,S] frame, shareable between the trackers of several objects."""
+        return self.m["image_encoder"](image)
+
+    @torch.no_grad()
+    def add_points(self, frame_idx: int, features: Features, points: List[Tuple[float, float]], labels: List[int],
                    video_wh: Tuple[int, int]) -> Dict[str, Tensor]:
-        """Clicks (video pixels) on a frame not tracked yet: segmented without memory, kept as conditioning."""
-        embed, s0, s1 = self.m["image_encoder"](image)
+        """Clicks in video pixels (a box: its two corners first, labels 2 and 3) on a frame this object
+        was never tracked on: segmented without memory and kept as a conditioning frame."""
+        embed, s0, s1 = features
         coords = torch.tensor(points, dtype=torch.float32)[None] / torch.tensor(list(video_wh)) * self.size
         pix = embed + self.m["tracking"].no_mem_embed.reshape(1, -1, 1, 1)
         out = self._decode(pix, s0, s1, coords, torch.tensor([labels], dtype=torch.int64), initial=True)
@@ -74,8 +82,9 @@ class ReferenceTracker:
         return out
 
     @torch.no_grad()
-    def track(self, frame_idx: int, image: Tensor, reverse: bool = False) -> Dict[str, Tensor]:
-        embed, s0, s1 = self.m["image_encoder"](image)
+    def track(self, frame_idx: int, features: Features, reverse: bool = False) -> Dict[str, Tensor]:
+        """Propagation step on a frame without clicks (stored as, or replacing, a tracked frame)."""
+        embed, s0, s1 = features
         pix = self._condition_on_memory(frame_idx, embed, reverse)
         # No clicks: the official head still gets one explicit padding point (the decoder adds another).
         out = self._decode(pix, s0, s1, torch.zeros(1, 1, 2), -torch.ones(1, 1, dtype=torch.int64), initial=False)
@@ -85,7 +94,9 @@ class ReferenceTracker:
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _decode(self, pix: Tensor, s0: Tensor, s1: Tensor, coords: Tensor, labels: Tensor, initial: bool) -> Dict[str, Tensor]:
+    def _decode(
+        self, pix: Tensor, s0: Tensor, s1: Tensor, coords: Tensor, labels: Tensor, initial: bool
+    ) -> Dict[str, Tensor]:
         f = self.flags
         lo = self.size // 4
         masks, iou, ptrs, score = self.m["prompt_decoder"](
