@@ -1,0 +1,41 @@
+#pragma once
+// The official SAM2ImagePredictor's behaviour over an exported model.
+#include <torch/torch.h>
+
+#include <optional>
+#include <vector>
+
+#include "core/model.h"
+#include "core/preprocess.h"
+
+namespace sam2 {
+
+// Features of one image, kept on the model's device; immutable once made, so any number of
+// predictions may read it at once.
+struct ImageEmbedding {
+  torch::Tensor embed;  // [1,256,h,w], no_mem_embed added
+  torch::Tensor feat_s0, feat_s1;
+  int64_t width, height;  // the original image size
+};
+
+struct ImagePrompt {
+  std::vector<float> coords;   // x,y pairs in original pixels; box corners first
+  std::vector<int32_t> labels;  // one per pair: 1, 0, 2/3 (box corners)
+  std::optional<std::vector<float>> mask_input;  // L*L low-res logits
+  bool multimask = true;
+  bool return_logits = false;
+  int64_t hole_area = 0, sprinkle_area = 0;
+};
+
+struct ImagePrediction {
+  int64_t count, width, height, low_res_size;
+  torch::Tensor masks;            // uint8 [count,H,W], CPU, contiguous
+  torch::Tensor scores;           // float32 [count], CPU
+  torch::Tensor low_res_logits;   // float32 [count,L,L], CPU, clamped to +-32 like the official
+  std::optional<torch::Tensor> logits;  // float32 [count,H,W], CPU
+};
+
+ImageEmbedding encode_image(Model& model, const RawImage& image);
+ImagePrediction predict_image(Model& model, const ImageEmbedding& embedding, const ImagePrompt& prompt);
+
+}  // namespace sam2

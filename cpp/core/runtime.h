@@ -1,0 +1,18 @@
+#pragma once
+// Per-job runtime state. OpenMP's thread count is a per-OS-thread setting, so every worker thread that
+// runs model work applies it itself; inference mode skips autograd bookkeeping for all tensors made.
+#include <torch/torch.h>
+
+namespace sam2 {
+
+class JobScope {
+ public:
+  explicit JobScope(int threads) {
+    if (threads > 0 && at::get_num_threads() != threads) at::set_num_threads(threads);
+  }
+
+ private:
+  c10::InferenceMode inference_;
+};
+
+}  // namespace sam2

@@ -1,0 +1,139 @@
+#include "napi/model_wrap.h"
+
+#include <atomic>
+
+#include "core/errors.h"
+#include "core/image_predictor.h"
+#include "napi/addon_data.h"
+#include "napi/convert.h"
+#include "napi/embedding_wrap.h"
+#include "napi/promise_worker.h"
+
+namespace sam2::napi {
+
+namespace {
+std::atomic<uint64_t> next_model_id{1};
+}
+
+Napi::Function ModelWrap::Define(Napi::Env env) {
+  return DefineClass(env, "NativeModel",
+                     {InstanceMethod<&ModelWrap::Info>("info"), InstanceMethod<&ModelWrap::EncodeImage>("encodeImage"),
+                      InstanceMethod<&ModelWrap::Predict>("predict"), InstanceMethod<&ModelWrap::Dispose>("dispose")});
+}
+
+ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "NativeModel is made by loadModel(), not constructed");
+  }
+}
+
+Napi::Value ModelWrap::Load(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  if (!info[0].IsString()) throw_argument(env, "dir", "must be a string");
+  if (!info[1].IsObject()) throw_argument(env, "options", "must be an object");
+  const auto opts = info[1].As<Napi::Object>();
+  ModelSpec spec;
+  spec.dir = info[0].As<Napi::String>().Utf8Value();
+  spec.device = get_string(opts, "device", spec.device);
+  spec.dtype = get_string(opts, "dtype", spec.dtype);
+  spec.image_size = get_int(opts, "imageSize", spec.image_size);
+  for (const char* key : {"mean", "std"}) {
+    const auto values = opts.Get(key);
+    if (values.IsUndefined()) continue;
+    if (!values.IsArray() || values.As<Napi::Array>().Length() != 3) throw_argument(env, key, "must be 3 numbers");
+    auto& target = std::string(key) == "mean" ? spec.mean : spec.std;
+    for (uint32_t i = 0; i < 3; ++i) target[i] = get_number(values.As<Napi::Array>().Get(i), key);
+  }
+  const int threads = static_cast<int>(get_int(opts, "threads", 0));
+
+  auto loaded = std::make_shared<std::shared_ptr<Model>>();
+  return PromiseWorker::Queue(
+      env, threads, [spec, loaded] { *loaded = std::make_shared<Model>(spec); },
+      [loaded, threads](Napi::Env env) -> Napi::Value {
+        auto obj = addon_data(env).model_ctor.New({Napi::External<void>::New(env, nullptr)});
+        auto* self = Napi::ObjectWrap<ModelWrap>::Unwrap(obj);
+        self->model_ = *loaded;
+        self->id_ = next_model_id++;
+        self->threads_ = threads;
+        return obj;
+      });
+}
+
+std::shared_ptr<Model> ModelWrap::model(Napi::Env env) const {
+  if (!model_) throw Napi::Error::New(env, "disposed: the model has been disposed");
+  return model_;
+}
+
+Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  auto obj = Napi::Object::New(env);
+  obj.Set("imageSize", Napi::Number::New(env, static_cast<double>(m->image_size())));
+  obj.Set("lowResSize", Napi::Number::New(env, static_cast<double>(m->low_res_size())));
+  obj.Set("device", Napi::String::New(env, m->device().str()));
+  obj.Set("dtype", Napi::String::New(env, m->spec().dtype));
+  obj.Set("threads", Napi::Number::New(env, threads_ > 0 ? threads_ : at::get_num_threads()));
+  return obj;
+}
+
+Napi::Value ModelWrap::EncodeImage(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  const auto bytes = get_bytes(info[0], "data");
+  const RawImage image{bytes.data, static_cast<int64_t>(get_number(info[1], "width")),
+                       static_cast<int64_t>(get_number(info[2], "height")),
+                       static_cast<int64_t>(get_number(info[3], "channels"))};
+  try {
+    check_raw_image(image, static_cast<int64_t>(bytes.length));
+  } catch (const ArgumentError& e) {
+    throw Napi::TypeError::New(env, e.what());
+  }
+  auto result = std::make_shared<std::shared_ptr<const ImageEmbedding>>();
+  const uint64_t owner = id_;
+  return PromiseWorker::Queue(
+      env, threads_,
+      [m, image, result] { *result = std::make_shared<const ImageEmbedding>(encode_image(*m, image)); },
+      [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); },
+      {info[0]});
+}
+
+Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  auto embedding = EmbeddingWrap::Unwrap(info[0])->get(env, id_);
+  if (!info[1].IsObject()) throw_argument(env, "prompt", "must be an object");
+  const auto p = info[1].As<Napi::Object>();
+  ImagePrompt prompt;
+  prompt.coords = get_typed_vector<float>(p, "coords");
+  prompt.labels = get_typed_vector<int32_t>(p, "labels");
+  if (!p.Get("maskInput").IsNull() && !p.Get("maskInput").IsUndefined()) {
+    prompt.mask_input = get_typed_vector<float>(p, "maskInput");
+  }
+  prompt.multimask = get_bool(p, "multimask", true);
+  prompt.return_logits = get_bool(p, "returnLogits", false);
+  prompt.hole_area = get_int(p, "holeArea", 0);
+  prompt.sprinkle_area = get_int(p, "sprinkleArea", 0);
+
+  auto result = std::make_shared<ImagePrediction>();
+  return PromiseWorker::Queue(
+      env, threads_, [m, embedding, prompt, result] { *result = predict_image(*m, *embedding, prompt); },
+      [result](Napi::Env env) -> Napi::Value {
+        auto obj = Napi::Object::New(env);
+        obj.Set("count", Napi::Number::New(env, static_cast<double>(result->count)));
+        obj.Set("width", Napi::Number::New(env, static_cast<double>(result->width)));
+        obj.Set("height", Napi::Number::New(env, static_cast<double>(result->height)));
+        obj.Set("lowResSize", Napi::Number::New(env, static_cast<double>(result->low_res_size)));
+        obj.Set("masks", tensor_to_typed_array(env, result->masks));
+        obj.Set("scores", tensor_to_typed_array(env, result->scores));
+        obj.Set("lowResLogits", tensor_to_typed_array(env, result->low_res_logits));
+        if (result->logits) obj.Set("logits", tensor_to_typed_array(env, *result->logits));
+        return obj;
+      });
+}
+
+Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
+  model_.reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace sam2::napi

@@ -1,0 +1,33 @@
+#pragma once
+// JS handle on a loaded Model: info, encodeImage, predict, dispose. Every model call runs on the
+// thread pool; the wrap only converts arguments and results.
+#include <napi.h>
+
+#include <memory>
+
+#include "core/model.h"
+
+namespace sam2::napi {
+
+class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  // loadModel(dir, options) -> Promise<NativeModel>
+  static Napi::Value Load(const Napi::CallbackInfo& info);
+
+  explicit ModelWrap(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Info(const Napi::CallbackInfo& info);
+  Napi::Value EncodeImage(const Napi::CallbackInfo& info);
+  Napi::Value Predict(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  std::shared_ptr<Model> model(Napi::Env env) const;
+
+  std::shared_ptr<Model> model_;
+  uint64_t id_ = 0;
+  int threads_ = 0;
+};
+
+}  // namespace sam2::napi
