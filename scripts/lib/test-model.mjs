@@ -37,7 +37,7 @@ export function ensureTestModel() {
   if (!python) throw new Error('no Python with torch found to export the test model (set SAM2_PYTHON)');
   log(`exporting the mini test model to ${TEST_MODEL_DIR}`);
   rmSync(TEST_MODEL_DIR, { recursive: true, force: true });
-  run(python, ['-m', 'sam2_export', '--checkpoint', checkpoint, '--config', join(PARITY_DIR, 'config.json'), '--out', TEST_MODEL_DIR], {
+  run(python, ['-m', 'sam2_export', '--checkpoint', checkpoint, '--config', join(PARITY_DIR, 'config.json'), '--out', TEST_MODEL_DIR, '--name', 'mini'], {
     env: { ...process.env, PYTHONPATH: EXPORTER_DIR },
   });
   writeFileSync(stampFile, fingerprint);

@@ -1,0 +1,149 @@
+import { availableParallelism } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ImageEmbedding } from './embedding.js';
+import { DisposedError, InvalidArgumentError, ModelLoadError, callNative, fromNative } from './errors.js';
+import { checkImage } from './image.js';
+import { readManifest, verifyModelFiles, type Manifest } from './manifest.js';
+import { native, type NativeLoadOptions, type NativeModel } from './native.js';
+import { toNativePrompt } from './prompt.js';
+import type { ImageInput, LoadOptions, ModelInfo, Prediction, PredictOptions } from './types.js';
+import { invalidParameter, is } from './validate.js';
+
+const DTYPES: readonly string[] = ['float32', 'float16', 'bfloat16'];
+const DEVICE = /^(cpu|cuda|cuda:\d+)$/;
+
+/**
+ * A SAM 2 / SAM 2.1 model exported by `sam2-node export`, loaded on one device.
+ *
+ * ```ts
+ * const model = await Sam2Model.load('models/sam2.1_hiera_tiny');
+ * const embedding = await model.encodeImage({ data, width, height, channels: 3 });
+ * const { masks, scores } = await model.predict(embedding, { points: [[320, 240]], labels: [1] });
+ * ```
+ *
+ * All methods run their model work off the event loop. Concurrent calls are allowed.
+ */
+export class Sam2Model {
+  /** What the model is and where it runs. */
+  readonly info: ModelInfo;
+  #native: NativeModel;
+  #disposed = false;
+
+  /** The exported model's manifest.json, as checked at load. */
+  readonly manifest: Readonly<Manifest>;
+
+  private constructor(nativeModel: NativeModel, manifest: Manifest) {
+    this.#native = nativeModel;
+    this.manifest = manifest;
+    this.info = Object.freeze({
+      ...nativeModel.info(),
+      name: manifest.name,
+      formatVersion: manifest.formatVersion,
+      torchVersion: manifest.torchVersion,
+    });
+  }
+
+  /**
+   * Loads an exported model directory (the one holding `manifest.json`). The files are checked against the
+   * manifest's sha256 sums.
+   *
+   * @throws {@link InvalidArgumentError} for bad options, e.g. a `cuda` device where CUDA is not available.
+   * @throws {@link ModelLoadError} when the directory is missing, incomplete, corrupt or from a newer exporter.
+   */
+  static async load(dir: string, options: LoadOptions = {}): Promise<Sam2Model> {
+    if (!is.string(dir) || dir === '') throw invalidParameter('dir', 'the path of a model directory', dir);
+    const opts = checkLoadOptions(options);
+    const path = resolve(dir);
+    await checkModelDir(path);
+    const manifest = await readManifest(path);
+    await verifyModelFiles(path, manifest);
+    const addon = native();
+    if (opts.device !== 'cpu' && !addon.cudaAvailable()) {
+      throw new InvalidArgumentError('device', `${opts.device} requested, but CUDA is not available`);
+    }
+    const { imageSize, mean, std } = manifest;
+    const nativeModel = await callNative(() => addon.loadModel(path, { ...opts, imageSize, mean, std }));
+    return new Sam2Model(nativeModel, manifest);
+  }
+
+  /** Whether {@link Sam2Model.dispose} was called. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Runs the image encoder on an RGB or RGBA image. The result stays on the model's device and serves any number
+   * of {@link Sam2Model.predict} calls.
+   */
+  async encodeImage(image: ImageInput): Promise<ImageEmbedding> {
+    this.#checkOpen();
+    const { data, width, height, channels } = checkImage(image);
+    const embedding = await callNative(() => this.#native.encodeImage(data, width, height, channels));
+    return new ImageEmbedding(embedding, this);
+  }
+
+  /**
+   * Predicts masks for a prompt: clicks, a box, a previous mask's low-res logits, or a combination.
+   * Coordinates are in pixels of the original image.
+   */
+  async predict(embedding: ImageEmbedding, options: PredictOptions): Promise<Prediction> {
+    this.#checkOpen();
+    if (!(embedding instanceof ImageEmbedding)) {
+      throw invalidParameter('embedding', 'an ImageEmbedding from encodeImage()', embedding);
+    }
+    if (embedding.owner !== this) throw new InvalidArgumentError('embedding', 'was made by another model');
+    if (embedding.disposed) throw new DisposedError('the ImageEmbedding was disposed');
+    const prompt = toNativePrompt(options, this.info.lowResSize);
+    const r = await callNative(() => this.#native.predict(embedding.native, prompt));
+    const prediction: Prediction = {
+      count: r.count,
+      width: r.width,
+      height: r.height,
+      masks: r.masks,
+      scores: r.scores,
+      lowResLogits: r.lowResLogits,
+      lowResSize: r.lowResSize,
+    };
+    if (r.logits) prediction.logits = r.logits;
+    return prediction;
+  }
+
+  /**
+   * Frees the model's weights now. Later calls reject with {@link DisposedError}; calling it again does nothing.
+   * Embeddings made by the model hold their own memory: dispose them too.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      this.#native.dispose();
+    } catch (err) {
+      throw fromNative(err);
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#disposed) throw new DisposedError('the Sam2Model was disposed');
+  }
+}
+
+function checkLoadOptions(options: unknown): NativeLoadOptions {
+  if (!is.object(options)) throw invalidParameter('options', 'an object', options);
+  const { device = 'cpu', dtype = 'float32', threads } = options;
+  if (!is.string(device) || !DEVICE.test(device)) {
+    throw invalidParameter('device', "'cpu', 'cuda' or 'cuda:<n>'", device);
+  }
+  if (!is.string(dtype) || !DTYPES.includes(dtype)) throw invalidParameter('dtype', DTYPES.join(', '), dtype);
+  if (threads !== undefined && !is.positiveInt32(threads)) {
+    throw invalidParameter('threads', 'a positive integer', threads);
+  }
+  // Every core by default: libtorch's own default can be a single thread (it follows OMP_NUM_THREADS).
+  return { device, dtype, threads: threads ?? availableParallelism() };
+}
+
+async function checkModelDir(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new ModelLoadError(`model: ${dir} does not exist`);
+  if (!info.isDirectory()) throw new ModelLoadError(`model: ${dir} is not a directory`);
+}

@@ -1,0 +1,45 @@
+import { InvalidArgumentError } from './errors.js';
+
+/** Byte arrays the package accepts for images and masks (Buffer is a Uint8Array). */
+export type ByteArray = Uint8Array | Uint8ClampedArray;
+
+const INT32_MAX = 2 ** 31 - 1;
+
+export const is = {
+  object: (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
+  string: (v: unknown): v is string => typeof v === 'string',
+  boolean: (v: unknown): v is boolean => typeof v === 'boolean',
+  finite: (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v),
+  /** An integer the native side can hold in an int32. */
+  int32: (v: unknown): v is number => Number.isInteger(v) && Math.abs(v as number) <= INT32_MAX,
+  positiveInt32: (v: unknown): v is number => is.int32(v) && v > 0,
+  nonNegativeInt32: (v: unknown): v is number => is.int32(v) && v >= 0,
+  byteArray: (v: unknown): v is ByteArray => v instanceof Uint8Array || v instanceof Uint8ClampedArray,
+  allFinite: (v: ArrayLike<number>): boolean => {
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+    return true;
+  },
+};
+
+/** Short description of a received value for error messages, without dumping large arrays. */
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) {
+    const length = (v as unknown as ArrayLike<unknown>).length ?? v.byteLength;
+    return `a ${v.constructor.name} of length ${length}`;
+  }
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** The error for a parameter that is not what it should be: `"<name>: expected <expected>, got <actual>"`. */
+export function invalidParameter(name: string, expected: string, actual: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(name, `expected ${expected}, got ${describe(actual)}`);
+}
+
+/** A zero-copy Uint8Array view of the caller's bytes, which is the only byte type the addon takes. */
+export function asUint8Array(v: ByteArray): Uint8Array {
+  return v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}

@@ -1,0 +1,14 @@
+import { expect } from 'vitest';
+import type { Prediction } from '../../lib/index.js';
+import { differingFraction, maxAbsDiff, relL2 } from './compare.js';
+
+/**
+ * Two runs of the same prediction agree: identical masks, logits and scores equal up to float noise (the
+ * same computation may be split across threads differently).
+ */
+export function expectSamePrediction(actual: Prediction, expected: Prediction): void {
+  expect([actual.count, actual.width, actual.height]).toEqual([expected.count, expected.width, expected.height]);
+  expect(differingFraction(actual.masks, expected.masks)).toBe(0);
+  expect(relL2(actual.lowResLogits, expected.lowResLogits)).toBeLessThanOrEqual(1e-6);
+  expect(maxAbsDiff(actual.scores, expected.scores)).toBeLessThanOrEqual(1e-6);
+}

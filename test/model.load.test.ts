@@ -1,0 +1,126 @@
+import { cp, mkdtemp, open, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelLoadError, Sam2Model } from '../lib/index.js';
+import { loadTestModel, readModelManifest, testModelDir, type ModelManifest } from './helpers/model.js';
+
+describe('Sam2Model.load', () => {
+  let scratch: string;
+  let manifest: ModelManifest;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'sam2-node-load-'));
+    manifest = readModelManifest();
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** A copy of the test model, changed by `spoil`. */
+  async function spoiledCopy(name: string, spoil: (dir: string) => Promise<void>): Promise<string> {
+    const dir = join(scratch, name);
+    await cp(testModelDir(), dir, { recursive: true });
+    await spoil(dir);
+    return dir;
+  }
+
+  /** The error Sam2Model.load rejects with; fails the test if it resolves. */
+  async function loadError(dir: string): Promise<Error> {
+    const err = await Sam2Model.load(dir).then(
+      (model) => {
+        model.dispose();
+        throw new Error(`${dir} loaded`);
+      },
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ModelLoadError);
+    return err as Error;
+  }
+
+  /** The largest module file: its bytes are mostly weights, which only a checksum notices changing. */
+  const largestModule = (): string =>
+    Object.entries(manifest.files).sort(([, a], [, b]) => b.bytes - a.bytes)[0][0];
+
+  it('loads the exported model and describes it from its manifest', async () => {
+    const model = await loadTestModel();
+    try {
+      expect(model.info).toMatchObject({
+        imageSize: manifest.imageSize,
+        lowResSize: manifest.imageSize / 4,
+        name: manifest.name,
+        device: 'cpu',
+        dtype: 'float32',
+        formatVersion: manifest.formatVersion,
+        torchVersion: manifest.torchVersion,
+      });
+      expect(Object.isFrozen(model.info)).toBe(true);
+      expect(model.disposed).toBe(false);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('applies the threads option', async () => {
+    const model = await loadTestModel({ threads: 1 });
+    expect(model.info.threads).toBe(1);
+    model.dispose();
+  });
+
+  it('rejects a directory that does not exist', async () => {
+    await loadError(join(scratch, 'nothing-here'));
+  });
+
+  it('rejects a file given as the directory', async () => {
+    await loadError(join(testModelDir(), 'manifest.json'));
+  });
+
+  it('rejects a directory without manifest.json', async () => {
+    const dir = await spoiledCopy('no-manifest', (d) => unlink(join(d, 'manifest.json')));
+    expect((await loadError(dir)).message).toContain('manifest.json');
+  });
+
+  it('rejects a directory with a module file missing', async () => {
+    const missing = Object.keys(manifest.files)[0];
+    const dir = await spoiledCopy('missing-file', (d) => unlink(join(d, missing)));
+    expect((await loadError(dir)).message).toContain(missing);
+  });
+
+  it('rejects a truncated module file', async () => {
+    const file = largestModule();
+    const half = Math.floor(manifest.files[file].bytes / 2);
+    const dir = await spoiledCopy('truncated', (d) => truncate(join(d, file), half));
+    expect((await loadError(dir)).message).toContain(file);
+  });
+
+  it('rejects a module file with one byte changed (sha256 check)', async () => {
+    const file = largestModule();
+    const dir = await spoiledCopy('flipped', async (d) => {
+      const handle = await open(join(d, file), 'r+');
+      try {
+        const at = Math.floor(manifest.files[file].bytes * 0.6);
+        const byte = Buffer.alloc(1);
+        await handle.read(byte, 0, 1, at);
+        byte[0] ^= 0x55;
+        await handle.write(byte, 0, 1, at);
+      } finally {
+        await handle.close();
+      }
+    });
+    expect((await loadError(dir)).message).toContain(file);
+  });
+
+  it('rejects a manifest from a newer exporter', async () => {
+    const dir = await spoiledCopy('future', async (d) => {
+      const path = join(d, 'manifest.json');
+      const json = JSON.parse(await readFile(path, 'utf8')) as ModelManifest;
+      await writeFile(path, JSON.stringify({ ...json, formatVersion: 999 }));
+    });
+    expect((await loadError(dir)).message).toContain('formatVersion');
+  });
+
+  it('rejects a manifest that is not JSON', async () => {
+    const dir = await spoiledCopy('garbled', (d) => writeFile(join(d, 'manifest.json'), '{"formatVersion": 1,'));
+    await loadError(dir);
+  });
+});
