@@ -14,11 +14,11 @@ import {
   type PredictCall,
   type PredictCase,
 } from './helpers/fixtures.js';
-import { loadTestModel } from './helpers/model.js';
+import { loadTestModel, tolerance } from './helpers/model.js';
 
-const MAX_MASK_DIFF = 1e-4; // 0.01% of pixels
-const MAX_REL_L2 = 1e-5;
-const MAX_SCORE_DIFF = 1e-5;
+const MAX_MASK_DIFF = tolerance.maskFraction;
+const MAX_REL_L2 = tolerance.relL2;
+const MAX_SCORE_DIFF = tolerance.score;
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];

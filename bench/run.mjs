@@ -1,0 +1,118 @@
+// `npm run bench`: latency of the Node API against the same exported TorchScript files driven from Python,
+// one table per run, JSON in bench/.cache/last.json. Suites run one after the other (never the two sides at
+// once: they would share the cores). A suite is `{ name, run(opts, context) }` resolving to `{ rows, ...meta }`,
+// each row `{ what, node, python? }` holding samples (ms) or one value.
+// Options: --model DIR --device cpu|cuda[:N] --dtype float32|float16|bfloat16 --threads N --warmup N
+//          --iters N (encode-sized work) --predict-iters N
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { findPython } from '../scripts/lib/python.mjs';
+import { TEST_MODEL_DIR } from '../scripts/lib/test-model.mjs';
+import { imageSuite } from './image.mjs';
+import { summarize } from './measure.mjs';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const SUITES = [imageSuite];
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: TEST_MODEL_DIR },
+      device: { type: 'string', default: 'cpu' },
+      dtype: { type: 'string', default: 'float32' },
+      // The cores of a small dev machine; pass the same number to both sides so the ratio compares runtimes.
+      threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+      // TorchScript's profiling executor keeps re-optimising for the first few calls, on both sides.
+      warmup: { type: 'string', default: '5' },
+      iters: { type: 'string', default: '8' },
+      'predict-iters': { type: 'string', default: '20' },
+    },
+  });
+  const int = (name) => {
+    const n = Number(values[name]);
+    if (Number.isInteger(n) && n >= (name === 'warmup' ? 0 : 1)) return n;
+    throw new Error(`--${name}: expected a positive integer, got ${values[name]}`);
+  };
+  return {
+    model: resolve(values.model),
+    device: values.device,
+    dtype: values.dtype,
+    threads: int('threads'),
+    warmup: int('warmup'),
+    iters: int('iters'),
+    predictIters: int('predict-iters'),
+  };
+}
+
+function runPython(script, args) {
+  const python = findPython();
+  if (!python) throw new Error('no Python with torch found for the baseline (set SAM2_PYTHON)');
+  const r = spawnSync(python, [join(BENCH_DIR, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`${script} exited with ${r.status ?? r.signal}`);
+  return JSON.parse(r.stdout);
+}
+
+const ms = (v) => v.toFixed(v < 10 ? 2 : 1);
+const cell = (v) => (v === undefined ? '—' : typeof v === 'number' ? ms(v) : `${ms(v.median)} / ${ms(v.p90)}`);
+
+function printTable(rows) {
+  const lines = [
+    '| what | node ms (median / p90) | python ms (median / p90) | node/python |',
+    '|---|---|---|---|',
+    ...rows.map((r) => {
+      const ratio = typeof r.node === 'object' && r.python ? (r.node.median / r.python.median).toFixed(2) : '—';
+      return `| ${r.what} | ${cell(r.node)} | ${cell(r.python)} | ${ratio} |`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const opts = options();
+// Spinning OpenMP workers stall whichever side shares a small, busy machine with other work (the Python side by
+// 1.5-3x on 2 shared cores); sleeping ones make the ratio about the runtimes. Set before the addon loads (on
+// first use) and inherited by Python; OMP_WAIT_POLICY=ACTIVE measures the default.
+process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+// Other work on a small machine skews whichever side runs beside it: the load before the run tells a reader.
+const loadBefore = loadavg()[0];
+const context = { runPython };
+const results = [];
+for (const suite of SUITES) {
+  const { rows, ...meta } = await suite.run(opts, context);
+  results.push({
+    suite: suite.name,
+    ...meta,
+    rows: rows.map((r) => ({
+      what: r.what,
+      node: Array.isArray(r.node) ? summarize(r.node) : r.node,
+      python: Array.isArray(r.python) ? summarize(r.python) : r.python,
+    })),
+  });
+}
+
+const torch = results.map((r) => r.python?.torch).find(Boolean) ?? '?';
+process.stdout.write(
+  `sam2-node bench: ${opts.model}, device ${opts.device}, dtype ${opts.dtype}, ${opts.threads} threads, ` +
+    `${opts.warmup} warm-up + ${opts.iters} (predict ${opts.predictIters}) runs, node ${process.version}, ` +
+    `python torch ${torch}, OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY}, ` +
+    `load average ${loadBefore.toFixed(1)} before the run\n\n`,
+);
+printTable(results.flatMap((r) => r.rows));
+const out = join(BENCH_DIR, '.cache', 'last.json');
+mkdirSync(dirname(out), { recursive: true });
+const report = {
+  date: new Date().toISOString(),
+  options: opts,
+  node: process.version,
+  ompWaitPolicy: process.env.OMP_WAIT_POLICY,
+  loadBefore,
+  results,
+};
+writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
+process.stdout.write(`\nwritten to ${out}\n`);
