@@ -2,7 +2,7 @@ import { cp, mkdtemp, open, readFile, rm, truncate, unlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelLoadError, Sam2Model } from '../lib/index.js';
+import { InvalidArgumentError, ModelLoadError, Sam2Model } from '../lib/index.js';
 import { loadTestModel, readModelManifest, testModelDir, type ModelManifest } from './helpers/model.js';
 
 describe('Sam2Model.load', () => {
@@ -58,6 +58,20 @@ describe('Sam2Model.load', () => {
       expect(model.disposed).toBe(false);
     } finally {
       model.dispose();
+    }
+  });
+
+  it('runs a 16-bit dtype on the CPU, or refuses it at load naming dtype', async () => {
+    // libtorch 1.x has no 16-bit CPU convolution kernels: the failure must come at load, not mid-prediction.
+    const loaded = await loadTestModel({ device: 'cpu', dtype: 'bfloat16' }).catch((err: unknown) => err);
+    if (loaded instanceof Sam2Model) {
+      const embedding = await loaded.encodeImage({ data: new Uint8Array(64 * 48 * 3), width: 64, height: 48, channels: 3 });
+      const r = await loaded.predict(embedding, { points: [[10, 10]], labels: [1] });
+      expect(r.scores.every(Number.isFinite)).toBe(true);
+      loaded.dispose();
+    } else {
+      expect(loaded).toBeInstanceOf(InvalidArgumentError);
+      expect((loaded as InvalidArgumentError).parameter).toBe('dtype');
     }
   });
 

@@ -1,6 +1,7 @@
 #include "core/model.h"
 
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <filesystem>
 
@@ -51,14 +52,17 @@ torch::jit::Module load_module(const ModelSpec& spec, const char* file, torch::D
 
 Model::Model(const ModelSpec& spec)
     : spec_(spec), device_(parse_device(spec.device)), dtype_(parse_dtype(spec.dtype)) {
-  if (dtype_ == torch::kFloat16 && device_.is_cpu()) {
-    throw ArgumentError("dtype", "float16 needs a CUDA device (libtorch has no float16 convolutions on CPU)");
+  if (dtype_ != torch::kFloat32 && device_.is_cpu() && TORCH_VERSION_MAJOR < 2) {
+    throw ArgumentError("dtype", spec.dtype + " needs a CUDA device with this libtorch (" + TORCH_VERSION +
+                                     "): its CPU convolutions lack 16-bit kernels");
   }
   if (spec.image_size <= 0 || spec.image_size % 16 != 0) {
     throw ArgumentError("model", "image size " + std::to_string(spec.image_size) + " is not a positive multiple of 16");
   }
   image_encoder_ = load_module(spec, "image_encoder.pt", device_, dtype_);
-  prompt_decoder_ = load_module(spec, "prompt_decoder.pt", device_, dtype_);
+  // The decoder stays in float32 whatever the dtype: it is a small share of the work, and in 16-bit the
+  // prompt coordinates (up to S pixels) would be rounded by several pixels before the positional encoding.
+  prompt_decoder_ = load_module(spec, "prompt_decoder.pt", device_, torch::kFloat32);
   memory_attention_ = load_module(spec, "memory_attention.pt", device_, dtype_);
   memory_encoder_ = load_module(spec, "memory_encoder.pt", device_, dtype_);
   tracking_ = load_module(spec, "tracking.pt", device_, dtype_);
@@ -83,9 +87,10 @@ Model::DecoderOut Model::decode(const torch::Tensor& embed, const torch::Tensor&
                                 const torch::Tensor& coords, const torch::Tensor& labels,
                                 const torch::Tensor& mask_input, const torch::Tensor& has_mask) {
   auto out = prompt_decoder_
-                 .forward({embed.to(device_, dtype_), feat_s0.to(device_, dtype_), feat_s1.to(device_, dtype_),
-                           coords.to(device_, dtype_), labels.to(device_, torch::kLong),
-                           mask_input.to(device_, dtype_), has_mask.to(device_, torch::kBool)})
+                 .forward({embed.to(device_, torch::kFloat32), feat_s0.to(device_, torch::kFloat32),
+                           feat_s1.to(device_, torch::kFloat32), coords.to(device_, torch::kFloat32),
+                           labels.to(device_, torch::kLong), mask_input.to(device_, torch::kFloat32),
+                           has_mask.to(device_, torch::kBool)})
                  .toTuple();
   const auto& e = out->elements();
   return {e[0].toTensor(), e[1].toTensor(), e[2].toTensor(), e[3].toTensor()};
