@@ -6,6 +6,8 @@ import { findPython } from './python.mjs';
 import { log, run, succeeds } from './run.mjs';
 
 const DEBIAN_PACKAGES = ['libtorch-dev', 'python3-torch', 'libopenblas0-pthread', 'python3-yaml', 'python3-numpy', 'python3-pil'];
+// Optional: `sam2-node track VIDEO` streams frames out of ffmpeg; installed alongside when apt is at hand.
+const OPTIONAL_DEBIAN_PACKAGES = ['ffmpeg'];
 const DEBIAN_TORCH_CONFIG = '/usr/lib/x86_64-linux-gnu/cmake/Torch/TorchConfig.cmake';
 
 function userLibtorch(env) {
@@ -20,17 +22,24 @@ export function missingSystemDeps(env = process.env) {
   return missing;
 }
 
+function aptInstall(packages, env) {
+  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env: aptEnv });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env: aptEnv });
+}
+
 export function ensureSystemDeps(env = process.env) {
   const missing = missingSystemDeps(env);
-  if (missing.length === 0) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && succeeds('apt-get', ['--version'])) {
-    log(`installing ${DEBIAN_PACKAGES.join(' ')} with apt-get (missing: ${missing.join(', ')})`);
-    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-    run('apt-get', ['update', '-qq'], { env: aptEnv });
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { env: aptEnv });
+  const optional = succeeds('ffmpeg', ['-version']) ? [] : OPTIONAL_DEBIAN_PACKAGES;
+  if (missing.length === 0 && optional.length === 0) return;
+  const canApt = typeof process.getuid === 'function' && process.getuid() === 0 && succeeds('apt-get', ['--version']);
+  if (canApt) {
+    const packages = [...(missing.length > 0 ? DEBIAN_PACKAGES : []), ...optional];
+    log(`installing ${packages.join(' ')} with apt-get`);
+    aptInstall(packages, env);
     return;
   }
+  if (missing.length === 0) return;
   throw new Error(
     `sam2-node needs libtorch and a Python with torch (missing: ${missing.join(', ')}).\n` +
       '  Debian/Ubuntu: sudo apt-get install libtorch-dev python3-torch libopenblas0-pthread python3-yaml\n' +
