@@ -1,9 +1,16 @@
+import { downloadCommand } from './commands/download.js';
 import { exportCommand } from './commands/export.js';
+import { infoCommand } from './commands/info.js';
+import { segmentCommand } from './commands/segment.js';
+import { trackCommand } from './commands/track.js';
 import { type Command, UsageError } from './commands/command.js';
 
-// segment, track, download and info join here.
 const commands: Record<string, Command> = {
+  segment: segmentCommand,
+  track: trackCommand,
+  download: downloadCommand,
   export: exportCommand,
+  info: infoCommand,
 };
 
 const usage = `Usage: sam2-node <command> [options]

@@ -1,0 +1,149 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { onePositional, parseBox, parseFlags, parsePoint } from '../cli/args.js';
+import { readRgbImage } from '../cli/images.js';
+import { loadModelFromFlags, MODEL_FLAGS, modelHelp } from '../cli/model.js';
+import { maskArea, maskBoundingBox } from '../output/geometry.js';
+import { renderOverlayPng, type OverlayOptions } from '../output/overlay.js';
+import { maskToPng } from '../output/png.js';
+import { maskToRle } from '../output/rle.js';
+import { type Command, UsageError } from './command.js';
+
+const usage = `Usage: sam2-node segment IMAGE --model DIR (--point X,Y[:L] ... | --box X0,Y0,X1,Y1) [options]
+
+Segments the object marked by clicks and/or a box in IMAGE (JPEG, PNG, WebP, ...). Writes the mask as a PNG
+(white = object), an overlay PNG (the mask tinted over the image, positive clicks green, negative clicks red,
+the box in green) and prints each mask's score.
+
+Prompt (at least one):
+  --point X,Y[:L]      a click in image pixels; L is 1 (include, the default) or 0 (exclude); repeatable
+  --box X0,Y0,X1,Y1    a box around the object: top-left and bottom-right corners in image pixels
+
+Model:
+${modelHelp(23)}
+
+Output:
+  --multimask          three candidate masks instead of the single best one (for ambiguous single clicks)
+  --out PATH.png       the mask file (default: IMAGE's name + -mask.png in the current directory); with
+                       --multimask PATH-0.png, PATH-1.png, PATH-2.png; the overlay is PATH.overlay.png
+  --no-overlay         do not write the overlay
+  --json               print the results as JSON, masks as COCO RLE, instead of text
+  -h, --help           show this help
+
+Example:
+  sam2-node segment truck.jpg --model models/sam2.1_hiera_tiny --point 500,375 --point 560,500:0
+`;
+
+const FLAGS = {
+  ...MODEL_FLAGS,
+  point: { type: 'string', multiple: true },
+  box: { type: 'string' },
+  multimask: { type: 'boolean' },
+  out: { type: 'string' },
+  'no-overlay': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** One mask of the results, as --json prints it. */
+interface MaskResult {
+  index: number;
+  score: number;
+  area: number;
+  /** COCO [x, y, width, height]. */
+  bbox: [number, number, number, number];
+  segmentation: { size: [number, number]; counts: string };
+  file: string;
+}
+
+export const segmentCommand: Command = {
+  summary: 'segment an object in an image from clicks or a box',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseFlags(args, FLAGS);
+    if (values.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    const imagePath = resolve(onePositional(positionals, 'IMAGE'));
+    const prompt = promptFromFlags(values.point ?? [], values.box);
+    const multimask = values.multimask === true;
+    const files = outputFiles(values.out, imagePath, multimask);
+
+    const image = await readRgbImage(imagePath, 'IMAGE');
+    const model = await loadModelFromFlags(values);
+    const started = performance.now();
+    const embedding = await model.encodeImage(image);
+    const r = await model.predict(embedding, { ...prompt, multimask });
+    const seconds = (performance.now() - started) / 1000;
+    embedding.dispose();
+    model.dispose();
+
+    const { width, height } = r;
+    const size = width * height;
+    await mkdir(dirname(files.overlay), { recursive: true });
+    const masks: MaskResult[] = [];
+    for (let i = 0; i < r.count; i++) {
+      const mask = r.masks.subarray(i * size, (i + 1) * size);
+      const file = files.masks[i];
+      await writeFile(file, await maskToPng(mask, width, height));
+      masks.push({
+        index: i,
+        score: r.scores[i],
+        area: maskArea(mask, width, height),
+        bbox: maskBoundingBox(mask, width, height),
+        segmentation: maskToRle(mask, width, height),
+        file,
+      });
+    }
+    const best = masks.reduce((a, b) => (b.score > a.score ? b : a));
+    let overlay: string | null = null;
+    if (!values['no-overlay']) {
+      overlay = files.overlay;
+      const bestMask = r.masks.subarray(best.index * size, (best.index + 1) * size);
+      await writeFile(overlay, await renderOverlayPng(image, [bestMask], prompt));
+    }
+
+    const { name, device, dtype } = model.info;
+    if (values.json) {
+      const result = { image: imagePath, width, height, model: name, seconds, prompt };
+      process.stdout.write(`${JSON.stringify({ ...result, best: best.index, masks, overlay })}\n`);
+      return 0;
+    }
+    const lines = [`${imagePath}: ${width}x${height}, ${name} on ${device} (${dtype}), ${seconds.toFixed(2)} s`];
+    for (const m of masks) {
+      const percent = ((100 * m.area) / size).toFixed(1);
+      const mark = multimask && m === best ? ' (best)' : '';
+      const numbers = `score ${m.score.toFixed(3)}${mark}, ${m.area} px (${percent}%), box [${m.bbox.join(', ')}]`;
+      lines.push(`  mask ${m.index}: ${numbers} -> ${m.file}`);
+    }
+    if (overlay) lines.push(`  overlay -> ${overlay}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+function promptFromFlags(pointFlags: string[], boxFlag: string | undefined): OverlayOptions {
+  if (pointFlags.length === 0 && boxFlag === undefined) {
+    throw new UsageError('a prompt is required: --point and/or --box');
+  }
+  const clicks = pointFlags.map((v) => parsePoint(v, '--point'));
+  return {
+    ...(clicks.length > 0 ? { points: clicks.map((c) => c.point), labels: clicks.map((c) => c.label) } : {}),
+    ...(boxFlag === undefined ? {} : { box: parseBox(boxFlag, '--box') }),
+  };
+}
+
+/** The paths to write: --out's, else the image's name + "-mask" in the current directory. */
+function outputFiles(out: string | undefined, imagePath: string, multimask: boolean) {
+  if (out !== undefined && extname(out).toLowerCase() !== '.png') {
+    throw new UsageError(`--out: expected a path ending in .png, got '${out}'`);
+  }
+  const stem = resolve(out === undefined ? `${basename(imagePath, extname(imagePath))}-mask` : out.slice(0, -4));
+  const masks = multimask ? [0, 1, 2].map((i) => `${stem}-${i}.png`) : [`${stem}.png`];
+  const overlay = `${stem}.overlay.png`;
+  if ([...masks, overlay].includes(imagePath)) {
+    throw new UsageError(`--out: would overwrite the input image ${imagePath}`);
+  }
+  return { masks, overlay };
+}
