@@ -1,11 +1,16 @@
 // Image suite: encode, predict (1 positive click, multimask, cached embedding) and first click (encode + predict)
-// through the Node API, against bench/python_image.py on the same exported files. On CUDA neither encode call waits
-// for the GPU (the embedding stays there), so "encode + predict" is the row that includes all of the GPU work.
+// through the Node API, against bench/python_image.py on the same exported files and onnxruntime-node on their .onnx
+// copies (onnx_image.mjs; CPU only). On CUDA neither encode call waits for the GPU (the embedding stays there), so
+// "encode + predict" is the row that includes all of the GPU work.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Sam2Model } from '../dist/index.js';
 import { timed } from './measure.mjs';
+import { runOnnx } from './onnx_image.mjs';
+
+// Requests of a small service arriving at once (the issue's throughput target).
+const CONCURRENT = 8;
 
 // Same formula as python_image.py: both sides encode identical pixels.
 function syntheticImage(size) {
@@ -18,15 +23,33 @@ function syntheticImage(size) {
   return { data, width: size, height: size, channels: 3 };
 }
 
-async function runNode(opts, size) {
-  const model = await Sam2Model.load(opts.model, { device: opts.device, dtype: opts.dtype, threads: opts.threads });
-  const image = syntheticImage(size);
-  const prompt = { points: [[size / 2, size / 2]], labels: [1], multimask: true };
+/** Per-image ms of `CONCURRENT` encodeImage calls made at once, `samples` times. */
+async function concurrentMs(model, image, samples) {
+  const out = [];
+  for (let s = 0; s < samples; s++) {
+    const start = performance.now();
+    const embeddings = await Promise.all(Array.from({ length: CONCURRENT }, () => model.encodeImage(image)));
+    out.push((performance.now() - start) / CONCURRENT);
+    embeddings.forEach((e) => e.dispose());
+  }
+  return out;
+}
+
+async function runNode(opts, image, prompt) {
+  const load = (extra) =>
+    Sam2Model.load(opts.model, { device: opts.device, dtype: opts.dtype, threads: opts.threads, ...extra });
+  const model = await load();
+  // Everything from here on is model work, which the event loop should never wait for. (Loading is not: the first
+  // load in a process loads libtorch, a few hundred ms of dlopen on the main thread.)
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   try {
+    const coldStart = performance.now();
+    (await model.encodeImage(image)).dispose();
+    const firstEncodeMs = performance.now() - coldStart;
+
     const encode = async () => (await model.encodeImage(image)).dispose();
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    const encodeMs = await timed(encode, opts.warmup, opts.iters, () => delay.enable());
-    delay.disable();
+    const encodeMs = await timed(encode, opts.warmup, opts.iters);
 
     const emb = await model.encodeImage(image);
     const predictMs = await timed(() => model.predict(emb, prompt), opts.warmup, opts.predictIters);
@@ -38,7 +61,13 @@ async function runNode(opts, size) {
       e.dispose();
     };
     const firstClickMs = await timed(firstClick, 0, opts.iters);
-    return { encodeMs, predictMs, firstClickMs, maxDelayMs: delay.max / 1e6 };
+    const samples = Math.max(2, Math.round(opts.iters / 4));
+    const concurrent = await concurrentMs(model, image, samples);
+    const batchedModel = await load({ batch: { maxSize: CONCURRENT, maxWaitMs: 10 } });
+    const batched = await concurrentMs(batchedModel, image, 1 + samples).then((ms) => ms.slice(1));
+    batchedModel.dispose();
+    delay.disable();
+    return { firstEncodeMs, encodeMs, predictMs, firstClickMs, concurrent, batched, maxDelayMs: delay.max / 1e6 };
   } finally {
     model.dispose();
   }
@@ -46,20 +75,35 @@ async function runNode(opts, size) {
 
 async function run(opts, { runPython }) {
   // A square image at the model's own size: no resize on either side, so the rows time the model itself.
-  const { imageSize: size } = JSON.parse(readFileSync(join(opts.model, 'manifest.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(opts.model, 'manifest.json'), 'utf8'));
+  const size = manifest.imageSize;
+  const image = syntheticImage(size);
+  const prompt = { points: [[size / 2, size / 2]], labels: [1], multimask: true };
   const py = runPython('python_image.py', [
     '--model', opts.model, '--device', opts.device, '--dtype', opts.dtype, '--threads', String(opts.threads),
     '--warmup', String(opts.warmup), '--iters', String(opts.iters), '--predict-iters', String(opts.predictIters),
     '--size', String(size),
   ]);
-  const node = await runNode(opts, size);
+  const node = await runNode(opts, image, prompt);
+  const ort = opts.device === 'cpu' ? await runOnnx(opts, manifest, image, prompt) : undefined;
   return {
     python: { torch: py.torch, threads: py.threads },
+    ort: ort?.version,
     rows: [
-      { what: `encode ${size}x${size} RGB`, node: node.encodeMs, python: py.encode },
-      { what: 'predict (1 click, multimask)', node: node.predictMs, python: py.predict },
-      { what: 'encode + predict (first click)', node: node.firstClickMs, python: py['encode+predict'] },
-      { what: 'event loop max delay during encode', node: node.maxDelayMs },
+      { what: `encode ${size}x${size} RGB`, node: node.encodeMs, python: py.encode, ort: ort?.encodeMs },
+      { what: 'predict (1 click, multimask)', node: node.predictMs, python: py.predict, ort: ort?.predictMs },
+      // onnxruntime's share of its predict row: the decoder alone, without the JS selection and upsampling.
+      { what: 'prompt decoder alone', ort: ort?.decodeMs },
+      {
+        what: 'encode + predict (first click)',
+        node: node.firstClickMs,
+        python: py['encode+predict'],
+        ort: ort?.firstClickMs,
+      },
+      { what: 'first encode after load', node: node.firstEncodeMs, ort: ort?.firstEncodeMs },
+      { what: `${CONCURRENT} concurrent encodes, per image`, node: node.concurrent },
+      { what: `${CONCURRENT} concurrent encodes, batch ≤ ${CONCURRENT}, per image`, node: node.batched },
+      { what: 'event loop max delay, whole run', node: node.maxDelayMs, ort: ort?.maxDelayMs },
     ],
   };
 }

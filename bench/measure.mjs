@@ -1,12 +1,11 @@
 // Timing helpers shared by the suites.
 import { performance } from 'node:perf_hooks';
 
-/** Runs `fn` `warmup` times, calls `onStart`, then returns the durations (ms) of `iters` more runs. */
-export async function timed(fn, warmup, iters, onStart = () => {}) {
+/** Runs `fn` `warmup` times, then returns the durations (ms) of `iters` more runs. */
+export async function timed(fn, warmup, iters) {
   for (let i = 0; i < warmup; i++) await fn();
   // Garbage from the warm-up (and from earlier suites) should not land in the measured runs.
   globalThis.gc?.();
-  onStart();
   const samples = [];
   for (let i = 0; i < iters; i++) {
     const start = performance.now();

@@ -1,9 +1,10 @@
-// `npm run bench`: latency of the Node API against the same exported TorchScript files driven from Python,
-// one table per run, JSON in bench/.cache/last.json. Suites run one after the other (never the two sides at
-// once: they would share the cores). A suite is `{ name, run(opts, context) }` resolving to `{ rows, ...meta }`,
-// each row `{ what, node, python? }` holding samples (ms) or one value.
-// Options: --model DIR --device cpu|cuda[:N] --dtype float32|float16|bfloat16 --threads N --warmup N
-//          --iters N (encode-sized work) --predict-iters N
+// `npm run bench`: latency of the Node API against the same exported TorchScript files driven from Python and
+// against onnxruntime-node on .onnx copies of the same modules, one table per run, JSON in bench/.cache/last.json.
+// Suites run one after the other (never two sides at once: they would share the cores), once per model. A suite
+// is `{ name, run(opts, context) }` resolving to `{ rows, ...meta }`, each row `{ what, node, python?, ort? }`
+// holding samples (ms) or one value.
+// Options: --model NAME|DIR (repeatable; default: every bench model of models.mjs) --device cpu|cuda[:N]
+//          --dtype float32|float16|bfloat16 --threads N --warmup N --iters N (encode-sized work) --predict-iters N
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -11,9 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findPython } from '../scripts/lib/python.mjs';
-import { TEST_MODEL_DIR } from '../scripts/lib/test-model.mjs';
 import { imageSuite } from './image.mjs';
 import { summarize } from './measure.mjs';
+import { BENCH_MODELS, ensureBenchModel } from './models.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const SUITES = [imageSuite];
@@ -21,7 +22,7 @@ const SUITES = [imageSuite];
 function options() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: TEST_MODEL_DIR },
+      model: { type: 'string', multiple: true, default: BENCH_MODELS },
       device: { type: 'string', default: 'cpu' },
       dtype: { type: 'string', default: 'float32' },
       // The cores of a small dev machine; pass the same number to both sides so the ratio compares runtimes.
@@ -38,7 +39,7 @@ function options() {
     throw new Error(`--${name}: expected a positive integer, got ${values[name]}`);
   };
   return {
-    model: resolve(values.model),
+    models: values.model.map((m) => ({ label: m, dir: BENCH_MODELS.includes(m) ? ensureBenchModel(m) : resolve(m) })),
     device: values.device,
     dtype: values.dtype,
     threads: int('threads'),
@@ -62,45 +63,58 @@ function runPython(script, args) {
 const ms = (v) => v.toFixed(v < 10 ? 2 : 1);
 const cell = (v) => (v === undefined ? '—' : typeof v === 'number' ? ms(v) : `${ms(v.median)} / ${ms(v.p90)}`);
 
+const ratio = (a, b) => (typeof a === 'object' && typeof b === 'object' ? (a.median / b.median).toFixed(2) : '—');
+
 function printTable(rows) {
   const lines = [
-    '| what | node ms (median / p90) | python ms (median / p90) | node/python |',
-    '|---|---|---|---|',
-    ...rows.map((r) => {
-      const ratio = typeof r.node === 'object' && r.python ? (r.node.median / r.python.median).toFixed(2) : '—';
-      return `| ${r.what} | ${cell(r.node)} | ${cell(r.python)} | ${ratio} |`;
-    }),
+    '| model | what | node ms (median / p90) | python ms | onnxruntime-node ms | node/python | node/ort |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.what} | ${cell(r.node)} | ${cell(r.python)} | ${cell(r.ort)} | ` +
+        `${ratio(r.node, r.python)} | ${ratio(r.node, r.ort)} |`,
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 const opts = options();
-// Spinning OpenMP workers stall whichever side shares a small, busy machine with other work (the Python side by
-// 1.5-3x on 2 shared cores); sleeping ones make the ratio about the runtimes. Set before the addon loads (on
-// first use) and inherited by Python; OMP_WAIT_POLICY=ACTIVE measures the default.
+// Spinning OpenMP and OpenBLAS workers stall whichever side shares a small, busy machine with other work (the
+// Python side by 1.5-3x on 2 shared cores); sleeping ones make the ratio about the runtimes. sam2-node sets the
+// same before its addon loads (lib/native.ts); here they are inherited by Python too, and onnxruntime's sessions
+// get the matching allow_spinning. OMP_WAIT_POLICY=ACTIVE measures the spinning defaults.
 process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+process.env.OPENBLAS_THREAD_TIMEOUT ??= process.env.OMP_WAIT_POLICY === 'PASSIVE' ? '4' : '28';
 // Other work on a small machine skews whichever side runs beside it: the load before the run tells a reader.
 const loadBefore = loadavg()[0];
 const context = { runPython };
 const results = [];
-for (const suite of SUITES) {
-  const { rows, ...meta } = await suite.run(opts, context);
-  results.push({
-    suite: suite.name,
-    ...meta,
-    rows: rows.map((r) => ({
-      what: r.what,
-      node: Array.isArray(r.node) ? summarize(r.node) : r.node,
-      python: Array.isArray(r.python) ? summarize(r.python) : r.python,
-    })),
-  });
+const summary = (v) => (Array.isArray(v) ? summarize(v) : v);
+for (const model of opts.models) {
+  for (const suite of SUITES) {
+    const { rows, ...meta } = await suite.run({ ...opts, model: model.dir }, context);
+    results.push({
+      suite: suite.name,
+      model: model.label,
+      ...meta,
+      rows: rows.map((r) => ({
+        model: model.label,
+        what: r.what,
+        node: summary(r.node),
+        python: summary(r.python),
+        ort: summary(r.ort),
+      })),
+    });
+  }
 }
 
 const torch = results.map((r) => r.python?.torch).find(Boolean) ?? '?';
+const ort = results.map((r) => r.ort).find(Boolean) ?? 'not installed';
 process.stdout.write(
-  `sam2-node bench: ${opts.model}, device ${opts.device}, dtype ${opts.dtype}, ${opts.threads} threads, ` +
-    `${opts.warmup} warm-up + ${opts.iters} (predict ${opts.predictIters}) runs, node ${process.version}, ` +
-    `python torch ${torch}, OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY}, ` +
+  `sam2-node bench: ${opts.models.map((m) => m.label).join(', ')}, device ${opts.device}, dtype ${opts.dtype}, ` +
+    `${opts.threads} threads, ${opts.warmup} warm-up + ${opts.iters} (predict ${opts.predictIters}) runs, ` +
+    `node ${process.version}, python torch ${torch}, onnxruntime-node ${ort}, ` +
+    `OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY}, OPENBLAS_THREAD_TIMEOUT ${process.env.OPENBLAS_THREAD_TIMEOUT}, ` +
     `load average ${loadBefore.toFixed(1)} before the run\n\n`,
 );
 printTable(results.flatMap((r) => r.rows));

@@ -6,7 +6,20 @@ export { Sam2Model } from './model.js';
 export { ImageEmbedding } from './embedding.js';
 export { connectedComponents } from './components.js';
 export { Sam2Error, InvalidArgumentError, ModelLoadError, DisposedError, NativeError } from './errors.js';
+export * from './video/index.js';
+export { maskToRle, rleToMask, type CocoRle, type CocoRleInput } from './output/rle.js';
+export { maskArea, maskBoundingBox, type CocoBox } from './output/geometry.js';
+export {
+  renderOverlay,
+  renderOverlayPng,
+  OVERLAY_PALETTE,
+  type OverlayImage,
+  type OverlayOptions,
+  type Rgb,
+} from './output/overlay.js';
+export { maskToPng } from './output/png.js';
 export type {
+  BatchOptions,
   ConnectedComponents,
   DType,
   Device,

@@ -2,13 +2,17 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ImageEmbedding } from './embedding.js';
+import { EncodeQueue, checkBatchOptions, type EncodeQueueOptions } from './encode_queue.js';
 import { DisposedError, InvalidArgumentError, ModelLoadError, callNative, fromNative } from './errors.js';
-import { checkImage } from './image.js';
+import { checkImage, type CheckedPixels } from './image.js';
 import { readManifest, verifyModelFiles, type Manifest } from './manifest.js';
-import { native, type NativeLoadOptions, type NativeModel } from './native.js';
+import { native, preloadNative, type NativeEmbedding, type NativeLoadOptions, type NativeModel } from './native.js';
 import { toNativePrompt } from './prompt.js';
 import type { ImageInput, LoadOptions, ModelInfo, Prediction, PredictOptions } from './types.js';
 import { invalidParameter, is } from './validate.js';
+import { createVideoSession, type VideoSession } from './video/session.js';
+import { createTracker, type StreamingTracker } from './video/tracker.js';
+import type { TrackerOptions, VideoFrames, VideoSessionOptions } from './video/types.js';
 
 const DTYPES: readonly string[] = ['float32', 'float16', 'bfloat16'];
 const DEVICE = /^(cpu|cuda|cuda:\d+)$/;
@@ -28,13 +32,19 @@ export class Sam2Model {
   /** What the model is and where it runs. */
   readonly info: ModelInfo;
   #native: NativeModel;
+  #encodes: EncodeQueue<CheckedPixels, NativeEmbedding>;
   #disposed = false;
 
   /** The exported model's manifest.json, as checked at load. */
   readonly manifest: Readonly<Manifest>;
 
-  private constructor(nativeModel: NativeModel, manifest: Manifest) {
+  private constructor(nativeModel: NativeModel, manifest: Manifest, batch: EncodeQueueOptions) {
     this.#native = nativeModel;
+    this.#encodes = new EncodeQueue((images) => {
+      if (images.length > 1) return nativeModel.encodeImages(images);
+      const { data, width, height, channels } = images[0];
+      return nativeModel.encodeImage(data, width, height, channels).then((embedding) => [embedding]);
+    }, batch);
     this.manifest = manifest;
     this.info = Object.freeze({
       ...nativeModel.info(),
@@ -54,17 +64,19 @@ export class Sam2Model {
   static async load(dir: string, options: LoadOptions = {}): Promise<Sam2Model> {
     if (!is.string(dir) || dir === '') throw invalidParameter('dir', 'the path of a model directory', dir);
     const opts = checkLoadOptions(options);
+    const batch = checkBatchOptions(options.batch, opts.device, opts.threads);
     const path = resolve(dir);
     await checkModelDir(path);
     const manifest = await readManifest(path);
     await verifyModelFiles(path, manifest);
+    await preloadNative();
     const addon = native();
     if (opts.device !== 'cpu' && !addon.cudaAvailable()) {
       throw new InvalidArgumentError('device', `${opts.device} requested, but CUDA is not available`);
     }
     const { imageSize, mean, std } = manifest;
     const nativeModel = await callNative(() => addon.loadModel(path, { ...opts, imageSize, mean, std }));
-    return new Sam2Model(nativeModel, manifest);
+    return new Sam2Model(nativeModel, manifest, batch);
   }
 
   /** Whether {@link Sam2Model.dispose} was called. */
@@ -74,12 +86,12 @@ export class Sam2Model {
 
   /**
    * Runs the image encoder on an RGB or RGBA image. The result stays on the model's device and serves any number
-   * of {@link Sam2Model.predict} calls.
+   * of {@link Sam2Model.predict} calls. Concurrent calls queue, and are batched per {@link LoadOptions.batch}.
    */
   async encodeImage(image: ImageInput): Promise<ImageEmbedding> {
     this.#checkOpen();
-    const { data, width, height, channels } = checkImage(image);
-    const embedding = await callNative(() => this.#native.encodeImage(data, width, height, channels));
+    const pixels = checkImage(image);
+    const embedding = await callNative(() => this.#encodes.push(pixels));
     return new ImageEmbedding(embedding, this);
   }
 
@@ -107,6 +119,22 @@ export class Sam2Model {
     };
     if (r.logits) prediction.logits = r.logits;
     return prediction;
+  }
+
+  /**
+   * Opens a video for tracking (see {@link VideoSession}): a directory of JPEG/PNG frames, an array of decoded frames,
+   * or an async iterable of them (read to its end).
+   */
+  async createVideoSession(frames: VideoFrames, options?: VideoSessionOptions): Promise<VideoSession> {
+    this.#checkOpen();
+    const { tracking } = this.manifest;
+    return createVideoSession(this.#native, tracking, this.info.lowResSize, () => this.#disposed, frames, options);
+  }
+
+  /** A tracker for an unbounded stream of frames with bounded memory (see {@link StreamingTracker}). */
+  createTracker(options?: TrackerOptions): StreamingTracker {
+    this.#checkOpen();
+    return createTracker(this.#native, this.manifest.tracking, this.info.lowResSize, () => this.#disposed, options);
   }
 
   /**

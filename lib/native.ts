@@ -1,9 +1,11 @@
 // The contract with the native addon (docs/ARCHITECTURE.md, "Native addon interface"). Arguments are checked in
 // lib/ before they get here; the addon re-checks them and tags its errors (see errors.ts).
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { ConnectedComponents, ModelInfo } from './types.js';
 import { Sam2Error } from './errors.js';
 import { packageRoot } from './paths.js';
+import type { NativeVideoModel } from './video/native.js';
 
 export interface NativeEmbedding {
   dispose(): void;
@@ -39,9 +41,11 @@ export interface NativePrediction {
 /** The part of {@link ModelInfo} the addon knows; the rest comes from manifest.json. */
 export type NativeModelInfo = Omit<ModelInfo, 'name' | 'formatVersion' | 'torchVersion'>;
 
-export interface NativeModel {
+export interface NativeModel extends NativeVideoModel {
   info(): NativeModelInfo;
   encodeImage(data: Uint8Array, width: number, height: number, channels: number): Promise<NativeEmbedding>;
+  /** One encoder call on a batch; each embedding owns its memory. */
+  encodeImages(images: { data: Uint8Array; width: number; height: number; channels: number }[]): Promise<NativeEmbedding[]>;
   predict(emb: NativeEmbedding, prompt: NativePrompt): Promise<NativePrediction>;
   dispose(): void;
 }
@@ -67,13 +71,42 @@ export interface NativeAddon {
 }
 
 let addon: NativeAddon | undefined;
+let preloaded: Promise<void> | undefined;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * libgomp and OpenBLAS read how long idle threads spin once, when the addon's libraries load. By default both spin
+ * after every parallel region or matrix product (OpenBLAS for ~0.1 s), stealing the cores from each other, from the
+ * event loop and from anything else on a small machine: encodes 15-30% slower, 2-3x beside other work. Explicit
+ * settings are kept.
+ */
+function setSpinPolicies(): void {
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
+}
+
+/**
+ * Loads the addon's shared libraries (libtorch: a few hundred ms of dlopen and static initialisers) on a worker
+ * thread, so that {@link native} then finds them in memory instead of holding the event loop that long.
+ */
+export function preloadNative(): Promise<void> {
+  preloaded ??= new Promise((resolve) => {
+    setSpinPolicies();
+    const load = `require(${JSON.stringify(require.resolve('node-gyp-build'))})(${JSON.stringify(packageRoot)})`;
+    // A failure is reported by native() itself, with its message.
+    new Worker(load, { eval: true }).on('exit', () => resolve()).on('error', () => resolve());
+  });
+  return preloaded;
+}
 
 /** The addon, loaded on first use so that argument errors surface even where it is not built. */
 export function native(): NativeAddon {
   if (addon) return addon;
+  setSpinPolicies();
   let loaded: Partial<NativeAddon>;
   try {
-    const load = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => Partial<NativeAddon>;
+    const load = require('node-gyp-build') as (dir: string) => Partial<NativeAddon>;
     loaded = load(packageRoot);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

@@ -12,6 +12,21 @@ export interface LoadOptions {
   dtype?: DType;
   /** CPU threads a model call may use; default: every core (`os.availableParallelism()`). */
   threads?: number;
+  /** Micro-batching of concurrent {@link Sam2Model.encodeImage} calls; default: none (see {@link BatchOptions}). */
+  batch?: BatchOptions;
+}
+
+/**
+ * How concurrent {@link Sam2Model.encodeImage} calls on one model are grouped into encoder calls. Whatever the
+ * options, calls beyond what the device runs well at once wait in a queue (on a CPU: as many as the cores hold
+ * calls of `threads` threads; on a GPU: one), and the results are the same as encoding each image alone.
+ * On a CPU batches are no faster per image than single images (bench/: 2 cores), so the default is no batching.
+ */
+export interface BatchOptions {
+  /** Most images per encoder call (default 1). */
+  maxSize?: number;
+  /** How long a first call on an idle model waits for others to join its batch, in ms (default 0). */
+  maxWaitMs?: number;
 }
 
 /** What a loaded model is; read from the exported model directory. */

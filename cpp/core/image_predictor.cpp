@@ -14,6 +14,23 @@ ImageEmbedding encode_image(Model& model, const RawImage& image) {
   return {embed + model.no_mem_embed(), s0, s1, image.width, image.height};
 }
 
+std::vector<ImageEmbedding> encode_images(Model& model, const std::vector<RawImage>& images) {
+  std::vector<torch::Tensor> inputs;
+  for (const auto& image : images) {
+    inputs.push_back(preprocess_image(image, model.image_size(), model.mean(), model.std(), model.device()));
+  }
+  auto [embed, s0, s1] = model.encode(torch::cat(inputs));
+  embed = embed + model.no_mem_embed();
+  std::vector<ImageEmbedding> out;
+  for (size_t i = 0; i < images.size(); ++i) {
+    // Copies, not views: disposing one embedding must free its memory whatever the others do.
+    const auto row = static_cast<int64_t>(i);
+    out.push_back({embed.narrow(0, row, 1).clone(), s0.narrow(0, row, 1).clone(), s1.narrow(0, row, 1).clone(),
+                   images[i].width, images[i].height});
+  }
+  return out;
+}
+
 namespace {
 
 void check_prompt(const ImagePrompt& p, int64_t low_res_size) {

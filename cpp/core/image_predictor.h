@@ -36,6 +36,8 @@ struct ImagePrediction {
 };
 
 ImageEmbedding encode_image(Model& model, const RawImage& image);
+// One encoder call on a batch; each embedding owns its own memory, as if encoded alone.
+std::vector<ImageEmbedding> encode_images(Model& model, const std::vector<RawImage>& images);
 ImagePrediction predict_image(Model& model, const ImageEmbedding& embedding, const ImagePrompt& prompt);
 
 }  // namespace sam2

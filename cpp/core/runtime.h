@@ -3,13 +3,13 @@
 // runs model work applies it itself; inference mode skips autograd bookkeeping for all tensors made.
 #include <torch/torch.h>
 
+#include "core/threads.h"
+
 namespace sam2 {
 
 class JobScope {
  public:
-  explicit JobScope(int threads) {
-    if (threads > 0 && at::get_num_threads() != threads) at::set_num_threads(threads);
-  }
+  explicit JobScope(int threads) { use_intra_op_threads(threads); }
 
  private:
   c10::InferenceMode inference_;

@@ -3,10 +3,13 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "core/process_setup.h"
 #include "napi/addon_data.h"
 #include "napi/components.h"
 #include "napi/embedding_wrap.h"
 #include "napi/model_wrap.h"
+#include "napi/tracker_wrap.h"
+#include "napi/video_session_wrap.h"
 
 namespace sam2::napi {
 
@@ -15,11 +18,14 @@ Napi::Value CudaAvailable(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  configure_libtorch();
   auto* data = new AddonData();
   auto model_ctor = ModelWrap::Define(env);
   auto embedding_ctor = EmbeddingWrap::Define(env);
   data->model_ctor = Napi::Persistent(model_ctor);
   data->embedding_ctor = Napi::Persistent(embedding_ctor);
+  data->video_session_ctor = Napi::Persistent(VideoSessionWrap::Define(env));
+  data->tracker_ctor = Napi::Persistent(TrackerWrap::Define(env));
   env.SetInstanceData<AddonData>(data);
 
   exports.Set("NativeModel", model_ctor);

@@ -9,6 +9,8 @@ namespace sam2::napi {
 struct AddonData {
   Napi::FunctionReference model_ctor;
   Napi::FunctionReference embedding_ctor;
+  Napi::FunctionReference video_session_ctor;
+  Napi::FunctionReference tracker_ctor;
 };
 
 inline AddonData& addon_data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -8,6 +8,8 @@
 #include "napi/convert.h"
 #include "napi/embedding_wrap.h"
 #include "napi/promise_worker.h"
+#include "napi/tracker_wrap.h"
+#include "napi/video_session_wrap.h"
 
 namespace sam2::napi {
 
@@ -18,7 +20,10 @@ std::atomic<uint64_t> next_model_id{1};
 Napi::Function ModelWrap::Define(Napi::Env env) {
   return DefineClass(env, "NativeModel",
                      {InstanceMethod<&ModelWrap::Info>("info"), InstanceMethod<&ModelWrap::EncodeImage>("encodeImage"),
-                      InstanceMethod<&ModelWrap::Predict>("predict"), InstanceMethod<&ModelWrap::Dispose>("dispose")});
+                      InstanceMethod<&ModelWrap::EncodeImages>("encodeImages"),
+                      InstanceMethod<&ModelWrap::Predict>("predict"), InstanceMethod<&ModelWrap::Dispose>("dispose"),
+                      InstanceMethod<&ModelWrap::CreateVideoState>("createVideoState"),
+                      InstanceMethod<&ModelWrap::CreateTracker>("createTracker")});
 }
 
 ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
@@ -76,24 +81,62 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   return obj;
 }
 
-Napi::Value ModelWrap::EncodeImage(const Napi::CallbackInfo& info) {
-  auto env = info.Env();
-  auto m = model(env);
-  const auto bytes = get_bytes(info[0], "data");
-  const RawImage image{bytes.data, static_cast<int64_t>(get_number(info[1], "width")),
-                       static_cast<int64_t>(get_number(info[2], "height")),
-                       static_cast<int64_t>(get_number(info[3], "channels"))};
+namespace {
+
+RawImage read_image(Napi::Env env, const Napi::Value& data, const Napi::Value& width, const Napi::Value& height,
+                    const Napi::Value& channels) {
+  const auto bytes = get_bytes(data, "data");
+  const RawImage image{bytes.data, static_cast<int64_t>(get_number(width, "width")),
+                       static_cast<int64_t>(get_number(height, "height")),
+                       static_cast<int64_t>(get_number(channels, "channels"))};
   try {
     check_raw_image(image, static_cast<int64_t>(bytes.length));
   } catch (const ArgumentError& e) {
     throw Napi::TypeError::New(env, e.what());
   }
+  return image;
+}
+
+}  // namespace
+
+Napi::Value ModelWrap::EncodeImage(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  const RawImage image = read_image(env, info[0], info[1], info[2], info[3]);
   auto result = std::make_shared<std::shared_ptr<const ImageEmbedding>>();
   const uint64_t owner = id_;
   return PromiseWorker::Queue(
       env, threads_,
       [m, image, result] { *result = std::make_shared<const ImageEmbedding>(encode_image(*m, image)); },
       [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); },
+      {info[0]});
+}
+
+Napi::Value ModelWrap::EncodeImages(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  if (!info[0].IsArray() || info[0].As<Napi::Array>().Length() == 0) {
+    throw_argument(env, "images", "must be a non-empty array");
+  }
+  const auto array = info[0].As<Napi::Array>();
+  std::vector<RawImage> images;
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    if (!array.Get(i).IsObject()) throw_argument(env, "images", "must hold { data, width, height, channels }");
+    const auto o = array.Get(i).As<Napi::Object>();
+    images.push_back(read_image(env, o.Get("data"), o.Get("width"), o.Get("height"), o.Get("channels")));
+  }
+  auto results = std::make_shared<std::vector<ImageEmbedding>>();
+  const uint64_t owner = id_;
+  return PromiseWorker::Queue(
+      env, threads_, [m, images, results] { *results = encode_images(*m, images); },
+      [results, owner](Napi::Env env) -> Napi::Value {
+        auto out = Napi::Array::New(env, results->size());
+        for (size_t i = 0; i < results->size(); ++i) {
+          auto embedding = std::make_shared<const ImageEmbedding>(std::move((*results)[i]));
+          out.Set(static_cast<uint32_t>(i), EmbeddingWrap::Create(env, embedding, owner));
+        }
+        return out;
+      },
       {info[0]});
 }
 
@@ -134,6 +177,14 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
   model_.reset();
   return info.Env().Undefined();
+}
+
+Napi::Value ModelWrap::CreateVideoState(const Napi::CallbackInfo& info) {
+  return VideoSessionWrap::Create(info, model(info.Env()), threads_);
+}
+
+Napi::Value ModelWrap::CreateTracker(const Napi::CallbackInfo& info) {
+  return TrackerWrap::Create(info, model(info.Env()), threads_);
 }
 
 }  // namespace sam2::napi

@@ -1,5 +1,5 @@
 #pragma once
-// JS handle on a loaded Model: info, encodeImage, predict, dispose. Every model call runs on the
+// JS handle on a loaded Model: info, encodeImage(s), predict, dispose. Every model call runs on the
 // thread pool; the wrap only converts arguments and results.
 #include <napi.h>
 
@@ -20,8 +20,13 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
  private:
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value EncodeImage(const Napi::CallbackInfo& info);
+  // encodeImages([{ data, width, height, channels }, ...]) -> Promise<NativeEmbedding[]>: one batched encoder call.
+  Napi::Value EncodeImages(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
+  // Video: createVideoState(tracking, options) and createTracker(tracking, options), see the wraps.
+  Napi::Value CreateVideoState(const Napi::CallbackInfo& info);
+  Napi::Value CreateTracker(const Napi::CallbackInfo& info);
 
   std::shared_ptr<Model> model(Napi::Env env) const;
 

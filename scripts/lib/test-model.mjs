@@ -11,7 +11,8 @@ export const PARITY_DIR = resolve(process.env.SAM2_PARITY_DIR ?? join(ROOT, '..'
 export const TEST_MODEL_DIR = resolve(process.env.SAM2_TEST_MODEL_DIR ?? join(ROOT, 'test', '.cache', 'mini'));
 const EXPORTER_DIR = join(ROOT, 'scripts', 'export');
 
-function exporterFingerprint(checkpoint) {
+/** Changes whenever the exporter's sources or one of `inputs` (what else an export depends on) change. */
+export function exporterFingerprint(...inputs) {
   const h = createHash('sha256');
   const walk = (dir) => {
     for (const name of readdirSync(dir).sort()) {
@@ -21,7 +22,7 @@ function exporterFingerprint(checkpoint) {
     }
   };
   walk(EXPORTER_DIR);
-  h.update(`${checkpoint}:${statSync(checkpoint).size}`);
+  for (const input of inputs) h.update(input);
   return h.digest('hex');
 }
 
@@ -31,7 +32,7 @@ export function ensureTestModel() {
     throw new Error(`parity fixtures not found at ${PARITY_DIR} (set SAM2_PARITY_DIR)`);
   }
   const stampFile = join(TEST_MODEL_DIR, '.fingerprint');
-  const fingerprint = exporterFingerprint(checkpoint);
+  const fingerprint = exporterFingerprint(`${checkpoint}:${statSync(checkpoint).size}`);
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint) return TEST_MODEL_DIR;
   const python = findPython();
   if (!python) throw new Error('no Python with torch found to export the test model (set SAM2_PYTHON)');

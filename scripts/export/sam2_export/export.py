@@ -10,6 +10,7 @@ from torch import nn
 from .config import flag, tracking_flags
 from .memory_export import export_memory_modules
 from .model import Sam2
+from .onnx_export import export_onnx
 
 FORMAT_VERSION = 1
 IMAGE_MEAN = [0.485, 0.456, 0.406]
@@ -67,17 +68,21 @@ def _file_entry(path: str) -> Dict[str, Any]:
     return {"sha256": digest.hexdigest(), "bytes": os.path.getsize(path)}
 
 
-def export_model(model: Sam2, out_dir: str, name: str) -> Dict[str, Any]:
-    """Writes the five modules, then manifest.json (last, so its presence means a complete export)."""
+def export_model(model: Sam2, out_dir: str, name: str, onnx: bool = False) -> Dict[str, Any]:
+    """Writes the five modules (and with `onnx` the image path as .onnx too), then manifest.json (last, so its
+    presence means a complete export)."""
     model = model.float().eval()
     os.makedirs(out_dir, exist_ok=True)
     manifest_path = os.path.join(out_dir, "manifest.json")
     if os.path.exists(manifest_path):
         os.remove(manifest_path)
     image_size = flag(model.cfg, "image_size")
+    model.image_encoder.trunk.fix_input_size(image_size)
+    encoder, decoder = ImageEncoderExport(model), PromptDecoderExport(model)
     # Scripted rather than traced: batch size and point count stay dynamic.
-    torch.jit.save(torch.jit.script(ImageEncoderExport(model)), os.path.join(out_dir, IMAGE_FILES[0]))
-    torch.jit.save(torch.jit.script(PromptDecoderExport(model)), os.path.join(out_dir, IMAGE_FILES[1]))
+    torch.jit.save(torch.jit.script(encoder), os.path.join(out_dir, IMAGE_FILES[0]))
+    torch.jit.save(torch.jit.script(decoder), os.path.join(out_dir, IMAGE_FILES[1]))
+    onnx_files = export_onnx(encoder, decoder, model.no_mem_embed, image_size, out_dir) if onnx else []
     video_files = export_memory_modules(model, model.cfg, out_dir, image_size)
     files = {f: _file_entry(os.path.join(out_dir, f)) for f in list(IMAGE_FILES) + list(video_files)}
     manifest = {
@@ -91,6 +96,9 @@ def export_model(model: Sam2, out_dir: str, name: str) -> Dict[str, Any]:
         "tracking": tracking_flags(model.cfg),
         "files": files,
     }
+    if onnx_files:
+        # Apart from "files": sam2-node neither needs nor verifies them.
+        manifest["onnx"] = {f: _file_entry(os.path.join(out_dir, f)) for f in onnx_files}
     tmp = manifest_path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1)

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import MLP, attention, check_keys
+from .layers import MLP, Linear, attention, check_keys
 
 
 def _pad_to(n: int, multiple: int) -> int:
@@ -54,8 +54,8 @@ class MultiScaleAttention(nn.Module):
         super().__init__()
         self.num_heads = num_heads
         self.q_stride = q_stride
-        self.qkv = nn.Linear(dim, dim_out * 3)
-        self.proj = nn.Linear(dim_out, dim_out)
+        self.qkv = Linear(dim, dim_out * 3)
+        self.proj = Linear(dim_out, dim_out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, h, w, _ = x.shape
@@ -79,7 +79,7 @@ class MultiScaleBlock(nn.Module):
         self.mlp = MLP(dim_out, 4 * dim_out, dim_out, num_layers=2, activation=nn.GELU)
         self.has_proj = dim != dim_out
         # Identity keeps TorchScript happy and adds no state-dict keys.
-        self.proj = nn.Linear(dim, dim_out) if self.has_proj else nn.Identity()
+        self.proj = Linear(dim, dim_out) if self.has_proj else nn.Identity()
         self.q_stride = q_stride
         self.window_size = window_size
 
@@ -126,6 +126,8 @@ class Hiera(nn.Module):
         self.patch_embed = PatchEmbed(embed_dim)
         self.pos_embed = nn.Parameter(torch.zeros(1, embed_dim, *window_pos_embed_bkg_spatial_size))
         self.pos_embed_window = nn.Parameter(torch.zeros(1, embed_dim, window_spec[0], window_spec[0]))
+        # pos_embed_grid() for the one input size an export accepts (see fix_input_size); not in the state dict.
+        self.register_buffer("fixed_pos_embed", torch.zeros(0), persistent=False)
 
         self.blocks = nn.ModuleList()
         stage = 0
@@ -153,10 +155,20 @@ class Hiera(nn.Module):
         pos = pos + win.tile([1, 1, h // win.shape[2], w // win.shape[3]])
         return pos.permute(0, 2, 3, 1)
 
+    def fix_input_size(self, size: int) -> None:
+        """Computes the position embedding of `size`x`size` inputs once, so that an exported encoder (which only
+        sees its model size) adds a constant instead of resizing the embedding bicubically on every call."""
+        grid = size // 4  # the patch embedding's stride
+        with torch.no_grad():
+            self.fixed_pos_embed = self.pos_embed_grid(grid, grid)
+
     def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
         """Returns the output of every stage, NCHW, highest resolution first."""
         x = self.patch_embed(x)
-        x = x + self.pos_embed_grid(x.shape[1], x.shape[2])
+        if self.fixed_pos_embed.numel() > 0:
+            x = x + self.fixed_pos_embed
+        else:
+            x = x + self.pos_embed_grid(x.shape[1], x.shape[2])
         outputs: List[torch.Tensor] = []
         for i, block in enumerate(self.blocks):
             x = block(x)
