@@ -1,11 +1,13 @@
 // Timing helpers shared by the suites.
 import { performance } from 'node:perf_hooks';
 
-/** Runs `fn` `warmup` times, then returns the durations (ms) of `iters` more runs. */
-export async function timed(fn, warmup, iters) {
+/**
+ * Runs `fn` `warmup` times, then returns the durations (ms) of `iters` more runs. Between the two it collects the
+ * garbage of the warm-up (and of earlier suites), which should not land in the measured runs, through `collect`.
+ */
+export async function timed(fn, warmup, iters, collect = () => globalThis.gc?.()) {
   for (let i = 0; i < warmup; i++) await fn();
-  // Garbage from the warm-up (and from earlier suites) should not land in the measured runs.
-  globalThis.gc?.();
+  collect();
   const samples = [];
   for (let i = 0; i < iters; i++) {
     const start = performance.now();

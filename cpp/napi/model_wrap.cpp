@@ -175,8 +175,15 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
-  model_.reset();
-  return info.Env().Undefined();
+  auto env = info.Env();
+  // Freeing the weights and graphs takes tens of ms (more for bigger models): on the thread pool, not the event
+  // loop. Calls in flight hold references of their own, so the last of them frees the model instead.
+  if (model_) {
+    PromiseWorker::Queue(
+        env, 0, [model = std::move(model_)]() mutable { model.reset(); },
+        [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
+  }
+  return env.Undefined();
 }
 
 Napi::Value ModelWrap::CreateVideoState(const Napi::CallbackInfo& info) {
