@@ -61,14 +61,14 @@ export class EncodeQueue<I, E> {
 }
 
 /**
- * The queue options of {@link LoadOptions.batch} for a model on `device` with `threads` CPU threads per call.
+ * The queue options of `LoadOptions.batch` for a model on `device` with `threads` CPU threads per call.
  * Without `batch`, calls go one image at a time, as many at once as the cores hold calls of `threads` threads.
  */
 export function checkBatchOptions(batch: unknown, device: string, threads: number): EncodeQueueOptions {
   if (batch !== undefined && !is.object(batch)) throw invalidParameter('batch', 'an object', batch);
   const { maxSize = 1, maxWaitMs = 0 } = batch ?? {};
   if (!is.positiveInt32(maxSize)) throw invalidParameter('batch.maxSize', 'a positive integer', maxSize);
-  if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0) || !Number.isFinite(maxWaitMs)) {
+  if (typeof maxWaitMs !== 'number' || !Number.isFinite(maxWaitMs) || maxWaitMs < 0) {
     throw invalidParameter('batch.maxWaitMs', 'a number of milliseconds >= 0', maxWaitMs);
   }
   const concurrency = device === 'cpu' ? Math.max(1, Math.floor(availableParallelism() / threads)) : 1;
