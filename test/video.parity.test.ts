@@ -21,11 +21,17 @@ const [H, W] = video.frame_hw;
 // on that frame, the README's float64 replay moves tracked frames by up to 4.8e-5) flips them, and the frames
 // tracked from that memory (op 6, object 1) move by ~3e-4. Fed the official frame-5 output instead, the same
 // pipeline lands at 4.3e-5 there (checked with the Python reference tracker over the same exported modules,
-// which reproduces these numbers exactly). So these two outputs get a bound 2.5x the observed amplification;
-// every other output is held to the README's bar.
+// which reproduces these numbers exactly). The V2 test checks that cause: these two outputs get a bound 2.5x the
+// observed amplification only if the binarised masks differ, and only at pixels whose official logit is at the
+// threshold. Every other output is held to the README's bar.
 const AMPLIFIED = new Set(['op6 propagate f6 obj1', 'op6 propagate f7 obj1']);
 const AMPLIFIED_MAX_REL_L2 = 8e-4;
 const AMPLIFIED_MAX_SCORE_DIFF = 2.5e-4;
+const CORRECTION_OP = 5;
+// |official logit| below which a pixel's side of the threshold is float noise (the README's float64 replay moves
+// logits by ~5e-5 relative to their median magnitude of ~1).
+const AT_THRESHOLD = 1e-3;
+let amplifiedAllowed = false;
 
 interface Measured {
   step: string;
@@ -73,7 +79,7 @@ function checkResult(sequence: string, label: string, actual: FrameResult, expec
       score: Math.abs(actual.objectScores[i] - e.object_score_logit!),
     };
     measured[sequence].push(m);
-    const amplified = AMPLIFIED.has(step);
+    const amplified = amplifiedAllowed && AMPLIFIED.has(step);
     expect.soft(m.relL2, step).toBeLessThanOrEqual(amplified ? AMPLIFIED_MAX_REL_L2 : MAX_REL_L2);
     expect.soft(m.iou, step).toBeGreaterThanOrEqual(MIN_MASK_IOU);
     expect.soft(m.score, step).toBeLessThanOrEqual(amplified ? AMPLIFIED_MAX_SCORE_DIFF : MAX_SCORE_DIFF);
@@ -98,23 +104,42 @@ function propagateOptions(op: Extract<VideoOp, { op: 'propagate_in_video' }>): P
   return options;
 }
 
-/** Replays a fixture sequence; every result the official produced is checked, and returned by step. */
-async function replay(session: VideoSession, sequence: 'V1' | 'V2'): Promise<FrameResult[]> {
-  const all: FrameResult[] = [];
+/** Replays a fixture sequence, checking every result the official produced; `afterAdd` sees each prompt's result. */
+async function replay(
+  session: VideoSession,
+  sequence: 'V1' | 'V2',
+  afterAdd: (index: number, result: FrameResult) => void = () => {},
+): Promise<void> {
   for (const op of video.sequences[sequence].ops) {
     if (op.op === 'add_new_points_or_box') {
       const r = await session.addPoints(pointsOptions(op));
       checkResult(sequence, `op${op.index} add`, r, op.results[0]);
-      all.push(r);
+      afterAdd(op.index, r);
     } else {
       const results: FrameResult[] = [];
       for await (const r of session.propagate(propagateOptions(op))) results.push(r);
       expect(results.map((r) => r.frame)).toEqual(op.results.map((r) => r.frame_idx));
       results.forEach((r, i) => checkResult(sequence, `op${op.index} propagate`, r, op.results[i]));
-      all.push(...results);
     }
   }
-  return all;
+}
+
+/**
+ * Pixels where the binarised S x S masks the memory encoder gets from `actual` and from the official result differ,
+ * for object `index`; fails if any of them is not at the threshold.
+ */
+function binarisedFlips(actual: FrameResult, expected: VideoResult, index: number, size: number): number {
+  const L = actual.lowResSize;
+  const ours = upsampleBilinear(objectSlice(actual.lowResLogits, index, actual.objectIds.length), 1, L, L, size, size);
+  const theirs = upsampleBilinear(readBin(expected.per_object[index].low_res_logits!, 'float32'), 1, L, L, size, size);
+  let flips = 0;
+  theirs.forEach((v, p) => {
+    if (v > 0 !== ours[p] > 0) {
+      flips++;
+      expect(Math.abs(v), `pixel ${p}`).toBeLessThan(AT_THRESHOLD);
+    }
+  });
+  return flips;
 }
 
 // The bars hold for float32 (on CUDA with TF32 off); 16-bit tracking has no calibrated tolerance yet.
@@ -149,7 +174,13 @@ describe.skipIf(testDtype !== 'float32')('video predictor parity', () => {
 
   it('V2: two objects, a box, a negative-only conditioning frame, forward, reverse, a correction, forward again', async () => {
     const session = await model.createVideoSession(videoFramesDir, { fillHoleArea: 0 });
-    await replay(session, 'V2');
+    const correction = video.sequences.V2.ops[CORRECTION_OP];
+    await replay(session, 'V2', (index, result) => {
+      if (index !== CORRECTION_OP) return;
+      const flips = binarisedFlips(result, correction.results[0], 0, model.info.imageSize);
+      expect(flips).toBeLessThanOrEqual(8);
+      amplifiedAllowed = flips > 0;
+    });
     // Outputs with a stored entry, ops 0-6: 1 + 1 + 1 + 16 + 16 + 2 + 4.
     expect(measured.V2).toHaveLength(41);
     session.dispose();
