@@ -2,9 +2,11 @@
 // against onnxruntime-node on .onnx copies of the same modules, one table per run, JSON in bench/.cache/last.json.
 // Suites run one after the other (never two sides at once: they would share the cores), once per model. A suite
 // is `{ name, run(opts, context) }` resolving to `{ rows, ...meta }`, each row `{ what, node, python?, ort? }`
-// holding samples (ms) or one value.
+// holding samples (ms) or one value (ms unless its `what` names another unit).
 // Options: --model NAME|DIR (repeatable; default: every bench model of models.mjs) --device cpu|cuda[:N]
 //          --dtype float32|float16|bfloat16 --threads N --warmup N --iters N (encode-sized work) --predict-iters N
+//          --suite image|video (repeatable; default both) --video-model NAME (repeatable; the models the video
+//          suite runs on, default mini) --video-frames N (timed frames per latency run)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -15,14 +17,16 @@ import { findPython } from '../scripts/lib/python.mjs';
 import { imageSuite } from './image.mjs';
 import { summarize } from './measure.mjs';
 import { BENCH_MODELS, ensureBenchModel } from './models.mjs';
+import { videoSuite } from './video.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const SUITES = [imageSuite];
+const SUITES = [imageSuite, videoSuite];
 
 function options() {
   const { values } = parseArgs({
     options: {
       model: { type: 'string', multiple: true, default: BENCH_MODELS },
+      suite: { type: 'string', multiple: true, default: SUITES.map((s) => s.name) },
       device: { type: 'string', default: 'cpu' },
       dtype: { type: 'string', default: 'float32' },
       // The cores of a small dev machine; pass the same number to both sides so the ratio compares runtimes.
@@ -31,6 +35,9 @@ function options() {
       warmup: { type: 'string', default: '5' },
       iters: { type: 'string', default: '8' },
       'predict-iters': { type: 'string', default: '20' },
+      // Video tracking on CPU takes a second or more per frame at 1024 px: the small model only, by default.
+      'video-model': { type: 'string', multiple: true, default: ['mini'] },
+      'video-frames': { type: 'string', default: '16' },
     },
   });
   const int = (name) => {
@@ -38,7 +45,10 @@ function options() {
     if (Number.isInteger(n) && n >= (name === 'warmup' ? 0 : 1)) return n;
     throw new Error(`--${name}: expected a positive integer, got ${values[name]}`);
   };
+  const unknown = values.suite.filter((name) => !SUITES.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`--suite: unknown ${unknown.join(', ')} (known: ${SUITES.map((s) => s.name)})`);
   return {
+    suites: SUITES.filter((s) => values.suite.includes(s.name)),
     models: values.model.map((m) => ({ label: m, dir: BENCH_MODELS.includes(m) ? ensureBenchModel(m) : resolve(m) })),
     device: values.device,
     dtype: values.dtype,
@@ -46,6 +56,8 @@ function options() {
     warmup: int('warmup'),
     iters: int('iters'),
     predictIters: int('predict-iters'),
+    videoModels: values['video-model'],
+    videoFrames: int('video-frames'),
   };
 }
 
@@ -63,11 +75,12 @@ function runPython(script, args) {
 const ms = (v) => v.toFixed(v < 10 ? 2 : 1);
 const cell = (v) => (v === undefined ? '—' : typeof v === 'number' ? ms(v) : `${ms(v.median)} / ${ms(v.p90)}`);
 
-const ratio = (a, b) => (typeof a === 'object' && typeof b === 'object' ? (a.median / b.median).toFixed(2) : '—');
+const central = (v) => (typeof v === 'object' ? v.median : v);
+const ratio = (a, b) => (a === undefined || b === undefined ? '—' : (central(a) / central(b)).toFixed(2));
 
 function printTable(rows) {
   const lines = [
-    '| model | what | node ms (median / p90) | python ms | onnxruntime-node ms | node/python | node/ort |',
+    '| model | what (ms unless stated) | node (median / p90) | python | onnxruntime-node | node/python | node/ort |',
     '|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
@@ -91,8 +104,8 @@ const context = { runPython };
 const results = [];
 const summary = (v) => (Array.isArray(v) ? summarize(v) : v);
 for (const model of opts.models) {
-  for (const suite of SUITES) {
-    const { rows, ...meta } = await suite.run({ ...opts, model: model.dir }, context);
+  for (const suite of opts.suites) {
+    const { rows, ...meta } = await suite.run({ ...opts, model: model.dir, modelLabel: model.label }, context);
     results.push({
       suite: suite.name,
       model: model.label,
@@ -112,7 +125,8 @@ const torch = results.map((r) => r.python?.torch).find(Boolean) ?? '?';
 const ort = results.map((r) => r.ort).find(Boolean) ?? 'not installed';
 process.stdout.write(
   `sam2-node bench: ${opts.models.map((m) => m.label).join(', ')}, device ${opts.device}, dtype ${opts.dtype}, ` +
-    `${opts.threads} threads, ${opts.warmup} warm-up + ${opts.iters} (predict ${opts.predictIters}) runs, ` +
+    `${opts.threads} threads, ${opts.warmup} warm-up + ${opts.iters} (predict ${opts.predictIters}, ` +
+    `video ${opts.videoFrames} frames) runs, ` +
     `node ${process.version}, python torch ${torch}, onnxruntime-node ${ort}, ` +
     `OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY}, OPENBLAS_THREAD_TIMEOUT ${process.env.OPENBLAS_THREAD_TIMEOUT}, ` +
     `load average ${loadBefore.toFixed(1)} before the run\n\n`,
@@ -122,7 +136,7 @@ const out = join(BENCH_DIR, '.cache', 'last.json');
 mkdirSync(dirname(out), { recursive: true });
 const report = {
   date: new Date().toISOString(),
-  options: opts,
+  options: { ...opts, suites: opts.suites.map((s) => s.name) },
   node: process.version,
   ompWaitPolicy: process.env.OMP_WAIT_POLICY,
   loadBefore,
