@@ -1,10 +1,11 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fetchFile, fileSha256 } from '../cli/fetch-file.js';
-import { onePositional, parseFlags, parseInteger } from '../cli/args.js';
+import { onePositional, parseInteger } from '../cli/args.js';
 import { Sam2Error } from '../errors.js';
 import { Sam2Model } from '../model.js';
-import { type Command, UsageError } from './command.js';
+import { UsageError } from './command.js';
+import { defineCommand } from './define.js';
 import { exportCommand } from './export.js';
 
 const DEFAULT_BASE_URL = 'https://dl.fbaipublicfiles.com/segment_anything_2/092824/';
@@ -51,18 +52,13 @@ const FLAGS = {
   config: { type: 'string' },
   retries: { type: 'string' },
   'no-export': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const downloadCommand: Command = {
+export const downloadCommand = defineCommand({
   summary: 'download an official SAM 2.1 checkpoint and export it',
   usage,
-  async run(args) {
-    const { values, positionals } = parseFlags(args, FLAGS);
-    if (values.help) {
-      process.stdout.write(usage);
-      return 0;
-    }
+  flags: FLAGS,
+  async run({ values, positionals }) {
     const size = onePositional(positionals, 'the model size') as Size;
     if (!SIZES.includes(size)) throw new UsageError(`expected a model size, one of ${SIZES.join(', ')}, got '${size}'`);
     const baseUrl = checkBaseUrl(values['base-url'] ?? process.env.SAM2_DOWNLOAD_BASE_URL ?? DEFAULT_BASE_URL);
@@ -107,7 +103,7 @@ export const downloadCommand: Command = {
     );
     return 0;
   },
-};
+});
 
 /** Exports into a scratch directory renamed into place, so a failed export leaves no half-written model. */
 async function exportModel(checkpoint: string, config: string, modelDir: string): Promise<void> {

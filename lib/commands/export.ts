@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { delimiter, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Sam2Error } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { findPython } from '../python.js';
-import { type Command, UsageError } from './command.js';
+import { required } from '../cli/args.js';
+import { UsageError } from './command.js';
+import { defineCommand } from './define.js';
 
 const CONFIG_NAMES = ['tiny', 'small', 'base_plus', 'large'];
 const CONFIG_EXTENSIONS = ['.json', '.yaml', '.yml'];
@@ -25,15 +26,20 @@ Options:
 Runs \`python -m sam2_export\` with $SAM2_PYTHON, else the first of python3, /usr/bin/python3 that can import torch.
 `;
 
-export const exportCommand: Command = {
+const FLAGS = {
+  checkpoint: { type: 'string' },
+  config: { type: 'string' },
+  out: { type: 'string' },
+  'image-size': { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
+export const exportCommand = defineCommand({
   summary: 'convert an official SAM 2 checkpoint into a model directory',
   usage,
-  async run(args) {
-    const flags = parse(args);
-    if (flags.help) {
-      process.stdout.write(usage);
-      return 0;
-    }
+  flags: FLAGS,
+  async run({ values: flags, positionals }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const checkpoint = resolve(required(flags.checkpoint, '--checkpoint'));
     const config = checkConfig(required(flags.config, '--config'));
     const out = resolve(required(flags.out, '--out'));
@@ -48,33 +54,7 @@ export const exportCommand: Command = {
     const exportArgs = ['-m', 'sam2_export', '--checkpoint', checkpoint, '--config', config, '--out', out, ...optional];
     return runPython(python, exportArgs);
   },
-};
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        checkpoint: { type: 'string' },
-        config: { type: 'string' },
-        out: { type: 'string' },
-        'image-size': { type: 'string' },
-        name: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    // parseArgs names the offending flag in its message ("Unknown option '--foo'", "Option '--out <value>' ...").
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
-  return value;
-}
+});
 
 /** A config name as is, or a config file's absolute path. */
 function checkConfig(config: string): string {

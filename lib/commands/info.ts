@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { onePositional, parseFlags } from '../cli/args.js';
+import { onePositional } from '../cli/args.js';
 import { loadModelFromFlags, MODEL_FLAGS } from '../cli/model.js';
 import { readManifest, verifyModelFiles, type Manifest } from '../manifest.js';
 import { native } from '../native.js';
 import type { DType } from '../types.js';
-import { type Command, UsageError } from './command.js';
+import { UsageError } from './command.js';
+import { defineCommand } from './define.js';
 
 const usage = `Usage: sam2-node info MODEL_DIR [--device DEVICE] [--dtype TYPE] [--threads N] [--json]
 
@@ -24,18 +25,13 @@ const FLAGS = {
   dtype: MODEL_FLAGS.dtype,
   threads: MODEL_FLAGS.threads,
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const infoCommand: Command = {
+export const infoCommand = defineCommand({
   summary: "show a model directory's manifest and whether this machine can run it",
   usage,
-  async run(args) {
-    const { values, positionals } = parseFlags(args, FLAGS);
-    if (values.help) {
-      process.stdout.write(usage);
-      return 0;
-    }
+  flags: FLAGS,
+  async run({ values, positionals }) {
     const dir = resolve(onePositional(positionals, 'MODEL_DIR'));
     const manifest = await readManifest(dir);
     await verifyModelFiles(dir, manifest);
@@ -70,7 +66,7 @@ export const infoCommand: Command = {
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join('\n')}\n`);
     return 0;
   },
-};
+});
 
 const DTYPES: DType[] = ['float32', 'bfloat16', 'float16'];
 

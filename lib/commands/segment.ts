@@ -1,13 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { onePositional, parseBox, parseFlags, parsePoint } from '../cli/args.js';
+import { onePositional, parseBox, parsePoint } from '../cli/args.js';
 import { readRgbImage } from '../cli/images.js';
 import { loadModelFromFlags, MODEL_FLAGS, modelHelp } from '../cli/model.js';
 import { maskArea, maskBoundingBox } from '../output/geometry.js';
 import { renderOverlayPng, type OverlayOptions } from '../output/overlay.js';
 import { maskToPng } from '../output/png.js';
 import { maskToRle } from '../output/rle.js';
-import { type Command, UsageError } from './command.js';
+import { UsageError } from './command.js';
+import { defineCommand } from './define.js';
 
 const usage = `Usage: sam2-node segment IMAGE --model DIR (--point X,Y[:L] ... | --box X0,Y0,X1,Y1) [options]
 
@@ -42,7 +43,6 @@ const FLAGS = {
   out: { type: 'string' },
   'no-overlay': { type: 'boolean' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** One mask of the results, as --json prints it. */
@@ -56,15 +56,11 @@ interface MaskResult {
   file: string;
 }
 
-export const segmentCommand: Command = {
+export const segmentCommand = defineCommand({
   summary: 'segment an object in an image from clicks or a box',
   usage,
-  async run(args) {
-    const { values, positionals } = parseFlags(args, FLAGS);
-    if (values.help) {
-      process.stdout.write(usage);
-      return 0;
-    }
+  flags: FLAGS,
+  async run({ values, positionals }) {
     const imagePath = resolve(onePositional(positionals, 'IMAGE'));
     const prompt = promptFromFlags(values.point ?? [], values.box);
     const multimask = values.multimask === true;
@@ -121,7 +117,7 @@ export const segmentCommand: Command = {
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
-};
+});
 
 function promptFromFlags(pointFlags: string[], boxFlag: string | undefined): OverlayOptions {
   if (pointFlags.length === 0 && boxFlag === undefined) {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { onePositional, parseBox, parseFlags, parseInteger, parsePoint, splitObjectId } from '../cli/args.js';
+import { onePositional, parseBox, parseInteger, parsePoint, splitObjectId } from '../cli/args.js';
 import { checkFfmpeg, listFrames, probeFrameCount, videoFrames } from '../cli/frames.js';
 import { readRgbImage } from '../cli/images.js';
 import { loadModelFromFlags, MODEL_FLAGS, modelHelp } from '../cli/model.js';
@@ -9,7 +9,8 @@ import { TrackOutput } from '../cli/track-output.js';
 import { Sam2Error } from '../errors.js';
 import type { Sam2Model } from '../model.js';
 import type { VideoPointsOptions } from '../video/types.js';
-import { type Command, UsageError } from './command.js';
+import { UsageError } from './command.js';
+import { defineCommand } from './define.js';
 
 const usage = `Usage: sam2-node track FRAMES_DIR|VIDEO --model DIR --object ID:X,Y[:L] ... [--box [ID:]X0,Y0,X1,Y1]
                        [options]
@@ -53,7 +54,6 @@ const FLAGS = {
   out: { type: 'string' },
   overlay: { type: 'boolean' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** One object's prompt, as the video API takes it (less the frame). */
@@ -68,15 +68,11 @@ interface Run {
   signal: AbortSignal;
 }
 
-export const trackCommand: Command = {
+export const trackCommand = defineCommand({
   summary: 'track objects through a folder of frames or a video file',
   usage,
-  async run(args) {
-    const { values, positionals } = parseFlags(args, FLAGS);
-    if (values.help) {
-      process.stdout.write(usage);
-      return 0;
-    }
+  flags: FLAGS,
+  async run({ values, positionals }) {
     const input = resolve(onePositional(positionals, 'FRAMES_DIR|VIDEO'));
     const prompts = objectPrompts(values.object ?? [], values.box ?? []);
     const start = values.frame === undefined ? 0 : parseInteger(values.frame, '--frame', 0);
@@ -125,7 +121,7 @@ export const trackCommand: Command = {
     (values.json ? process.stderr : process.stdout).write(`${summary.join('\n')}\n`);
     return abort.signal.aborted ? 130 : 0;
   },
-};
+});
 
 /** A folder: a video session, which reads the frames it needs by itself and can go both ways. */
 async function trackFolder(run: Run, dir: string, frames: string[], reverse: boolean): Promise<number> {

@@ -1,24 +1,21 @@
 """Exporter image-path tests: parity with the official SAM 2 fixtures, strict loading, batching.
 
 Run from the repository root:
-    /usr/bin/python3 -m unittest discover -s test/python -v
-Fixtures: $SAM2_PARITY_DIR, default <repo>/../shared/parity/mini (skipped when absent).
+    /usr/bin/python3 -m unittest discover -s test/python -t .
+Fixtures: see fixtures.py (skipped when absent).
 """
 import contextlib
 import io
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
-import numpy as np
 import torch
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(REPO, "scripts", "export"))
-
+# Imported first: it puts the exporter on sys.path.
+from test.python.fixtures import FIXTURES, HAVE_FIXTURES, read_bin, rel_l2  # isort: skip
 from sam2_export.__main__ import main as cli_main  # noqa: E402
 from sam2_export.checkpoint import CheckpointMismatchError, load_strict, read_state_dict  # noqa: E402
 from sam2_export.config import load_config  # noqa: E402
@@ -26,22 +23,10 @@ from sam2_export.export import export_model  # noqa: E402
 from sam2_export.hiera import build_hiera  # noqa: E402
 from sam2_export.model import Sam2  # noqa: E402
 
-FIXTURES = os.environ.get("SAM2_PARITY_DIR", os.path.join(REPO, "..", "shared", "parity", "mini"))
-HAVE_FIXTURES = os.path.isfile(os.path.join(FIXTURES, "manifest.json"))
-
 # The fixtures' own float32-vs-float64 spread is ~1e-6; these are the parity bars, not slack.
 REL_L2_TOL = 1e-5
 IOU_TOL = 1e-5
 STABILITY_DELTA, STABILITY_THRESH = 0.05, 0.98
-
-
-def rel_l2(actual: torch.Tensor, expected: torch.Tensor) -> float:
-    return float((actual.double() - expected.double()).norm() / expected.double().norm())
-
-
-def read_bin(entry: dict) -> torch.Tensor:
-    data = np.fromfile(os.path.join(FIXTURES, entry["file"]), dtype=np.dtype(entry["dtype"]))
-    return torch.from_numpy(data.reshape(entry["shape"]).copy())
 
 
 def official_selection(masks: torch.Tensor, iou: torch.Tensor, multimask: bool):

@@ -1,26 +1,23 @@
 """Exporter options for benchmarking (--random-weights, --onnx) and the blocked attention of the exported modules.
 
 Run from the repository root:
-    /usr/bin/python3 -m unittest discover -s test/python -v
+    /usr/bin/python3 -m unittest discover -s test/python -t .
 """
 import contextlib
 import io
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
 import torch
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(REPO, "scripts", "export"))
-
+# Imported first: it puts the exporter on sys.path.
+from test.python.fixtures import FIXTURES  # isort: skip
 from sam2_export.__main__ import main as cli_main  # noqa: E402
 from sam2_export.layers import attention  # noqa: E402
 
-FIXTURES = os.environ.get("SAM2_PARITY_DIR", os.path.join(REPO, "..", "shared", "parity", "mini"))
 CONFIG = os.path.join(FIXTURES, "config.json")
 
 

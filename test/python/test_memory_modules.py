@@ -3,22 +3,19 @@ from Python through all five exported files, plus dynamic-shape checks of the sc
 
 Run from the repository root:
     /usr/bin/python3 -m unittest discover -s test/python -t .
-Fixtures: $SAM2_PARITY_DIR, default <repo>/../shared/parity/mini (skipped when absent).
+Fixtures: see fixtures.py (skipped when absent).
 """
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(REPO, "scripts", "export"))
-
+# Imported first: it puts the exporter on sys.path.
+from test.python.fixtures import FIXTURES, HAVE_FIXTURES, read_bin, rel_l2  # isort: skip
 from sam2_export.checkpoint import load_strict, read_state_dict  # noqa: E402
 from sam2_export.config import load_config  # noqa: E402
 from sam2_export.export import export_model  # noqa: E402
@@ -26,23 +23,11 @@ from sam2_export.memory_export import build_memory_modules  # noqa: E402
 from sam2_export.model import Sam2  # noqa: E402
 from sam2_export.reference_tracker import ReferenceTracker, load_video_frame  # noqa: E402
 
-FIXTURES = os.environ.get("SAM2_PARITY_DIR", os.path.join(REPO, "..", "shared", "parity", "mini"))
-HAVE_FIXTURES = os.path.isfile(os.path.join(FIXTURES, "manifest.json"))
-
 # The fixtures' float64 replay already moves tracked logits by up to 4.8e-5 (bfloat16 memories
 # round differently); these are the parity bars of the fixture README, not slack.
 LOGITS_REL_L2_TOL = 1.5e-4
 PTR_SCORE_ABS_TOL = 1e-4
 MASK_IOU_MIN = 0.9998
-
-
-def read_bin(entry: dict) -> torch.Tensor:
-    data = np.fromfile(os.path.join(FIXTURES, entry["file"]), dtype=np.dtype(entry["dtype"]))
-    return torch.from_numpy(data.reshape(entry["shape"]).copy())
-
-
-def rel_l2(actual: torch.Tensor, expected: torch.Tensor) -> float:
-    return float((actual.double() - expected.double()).norm() / expected.double().norm())
 
 
 def setUpModule():
