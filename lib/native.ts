@@ -2,7 +2,8 @@
 // lib/ before they get here; the addon re-checks them and tags its errors (see errors.ts).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { ConnectedComponents, ModelInfo } from './types.js';
+// The addon builds a Prediction exactly as the API returns it.
+import type { ConnectedComponents, ModelInfo, Prediction } from './types.js';
 import { Sam2Error } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { NativeVideoModel } from './video/native.js';
@@ -27,17 +28,6 @@ export interface NativePrompt {
   sprinkleArea: number;
 }
 
-export interface NativePrediction {
-  count: number;
-  width: number;
-  height: number;
-  masks: Uint8Array;
-  scores: Float32Array;
-  lowResLogits: Float32Array;
-  lowResSize: number;
-  logits?: Float32Array;
-}
-
 /** The part of {@link ModelInfo} the addon knows; the rest comes from manifest.json. */
 export type NativeModelInfo = Omit<ModelInfo, 'name' | 'formatVersion' | 'torchVersion'>;
 
@@ -46,7 +36,7 @@ export interface NativeModel extends NativeVideoModel {
   encodeImage(data: Uint8Array, width: number, height: number, channels: number): Promise<NativeEmbedding>;
   /** One encoder call on a batch; each embedding owns its memory. */
   encodeImages(images: { data: Uint8Array; width: number; height: number; channels: number }[]): Promise<NativeEmbedding[]>;
-  predict(emb: NativeEmbedding, prompt: NativePrompt): Promise<NativePrediction>;
+  predict(emb: NativeEmbedding, prompt: NativePrompt): Promise<Prediction>;
   dispose(): void;
 }
 
