@@ -2,6 +2,8 @@
 // so that onnxruntime-node runs the very weights the native core runs:
 //   mini      the parity fixtures' random-weight checkpoint, 512 px (the test model, plus its .onnx files)
 //   tiny-1024 the SAM 2.1 tiny architecture at 1024 px with seeded random weights (no checkpoint)
+//   mini-1024 the mini checkpoint exported at 1024 px: the cheapest model whose frames are 1024 px, for the video
+//             suite's memory rows (`--model mini-1024 --video-model mini-1024 --suite video`); not run by default
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,20 +15,28 @@ const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
 const EXPORTER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'export');
 const TINY_SEED = 0;
 
+function miniAt(size) {
+  const checkpoint = join(PARITY_DIR, 'checkpoint.pt');
+  const name = size ? `mini-${size}` : 'mini';
+  return {
+    args: [
+      ...['--checkpoint', checkpoint, '--config', join(PARITY_DIR, 'config.json'), '--name', name],
+      ...(size ? ['--image-size', String(size)] : []),
+    ],
+    identity: `${checkpoint}:${statSync(checkpoint).size}:${size ?? 'native'}`,
+  };
+}
+
 const MODELS = {
-  mini: () => {
-    const checkpoint = join(PARITY_DIR, 'checkpoint.pt');
-    return {
-      args: ['--checkpoint', checkpoint, '--config', join(PARITY_DIR, 'config.json'), '--name', 'mini'],
-      identity: `${checkpoint}:${statSync(checkpoint).size}`,
-    };
-  },
+  mini: () => miniAt(),
   'tiny-1024': () => ({
     args: ['--random-weights', String(TINY_SEED), '--config', 'tiny', '--name', `sam2.1-tiny-random-${TINY_SEED}`],
     identity: `tiny:${TINY_SEED}`,
   }),
+  'mini-1024': () => miniAt(1024),
 };
 export const BENCH_MODELS = Object.keys(MODELS);
+export const DEFAULT_BENCH_MODELS = ['mini', 'tiny-1024'];
 
 /** The directory of bench model `name`, exported first if missing or stale. */
 export function ensureBenchModel(name) {

@@ -3,7 +3,7 @@
 // Suites run one after the other (never two sides at once: they would share the cores), once per model. A suite
 // is `{ name, run(opts, context) }` resolving to `{ rows, ...meta }`, each row `{ what, node, python?, ort? }`
 // holding samples (ms) or one value (ms unless its `what` names another unit).
-// Options: --model NAME|DIR (repeatable; default: every bench model of models.mjs) --device cpu|cuda[:N]
+// Options: --model NAME|DIR (repeatable; default: mini and tiny-1024, see models.mjs) --device cpu|cuda[:N]
 //          --dtype float32|float16|bfloat16 --threads N --warmup N --iters N (encode-sized work) --predict-iters N
 //          --suite image|video (repeatable; default both) --video-model NAME (repeatable; the models the video
 //          suite runs on, default mini) --video-frames N (timed frames per latency run)
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { findPython } from '../scripts/lib/python.mjs';
 import { imageSuite } from './image.mjs';
 import { summarize } from './measure.mjs';
-import { BENCH_MODELS, ensureBenchModel } from './models.mjs';
+import { BENCH_MODELS, DEFAULT_BENCH_MODELS, ensureBenchModel } from './models.mjs';
 import { videoSuite } from './video.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +25,7 @@ const SUITES = [imageSuite, videoSuite];
 function options() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', multiple: true, default: BENCH_MODELS },
+      model: { type: 'string', multiple: true, default: DEFAULT_BENCH_MODELS },
       suite: { type: 'string', multiple: true, default: SUITES.map((s) => s.name) },
       device: { type: 'string', default: 'cpu' },
       dtype: { type: 'string', default: 'float32' },

@@ -39,15 +39,14 @@ async function nodeLatency(model, frames, objects, warmup) {
 }
 
 function nodeMemory(opts, framesDir) {
-  const r = spawnSync(
-    process.execPath,
-    [join(BENCH_DIR, 'video_memory.mjs'), '--model', opts.model, '--frames', framesDir, '--threads', String(opts.threads)],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const script = join(BENCH_DIR, 'video_memory.mjs');
+  const args = [script, '--model', opts.model, '--frames', framesDir, '--threads', String(opts.threads)];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`video_memory.mjs exited with ${r.status ?? r.signal}`);
   return JSON.parse(r.stdout);
 }
 
+const objects = (n) => `${n} object${n > 1 ? 's' : ''}`;
 const median = (samples) => [...samples].sort((a, b) => a - b)[samples.length >> 1];
 const fps = (samples) => 1000 / median(samples);
 // The cost of each object past the first, as a share of a one-object frame (the issue's "+25% per object").
@@ -82,8 +81,8 @@ async function run(opts, { runPython }) {
   return {
     python: { torch: py.torch, threads: py.threads },
     rows: [
-      ...OBJECTS.map((n) => ({ what: `track ${n} object${n > 1 ? 's' : ''}, per frame`, node: node[n], python: py[n] })),
-      ...OBJECTS.map((n) => ({ what: `frames/s, ${n} object${n > 1 ? 's' : ''}`, node: fps(node[n]), python: fps(py[n]) })),
+      ...OBJECTS.map((n) => ({ what: `track ${objects(n)}, per frame`, node: node[n], python: py[n] })),
+      ...OBJECTS.map((n) => ({ what: `frames/s, ${objects(n)}`, node: fps(node[n]), python: fps(py[n]) })),
       {
         what: 'each extra object, % of a 1-object frame',
         node: extraObjectPercent(node[1], node[3]),

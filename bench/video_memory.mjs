@@ -5,7 +5,9 @@
 import { parseArgs } from 'node:util';
 import { Sam2Model } from '../dist/index.js';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, frames: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { model: { type: 'string' }, frames: { type: 'string' }, threads: { type: 'string' } },
+});
 const model = await Sam2Model.load(values.model, { threads: Number(values.threads) });
 const loadedRssMiB = process.memoryUsage.rss() / 2 ** 20;
 const session = await model.createVideoSession(values.frames);
