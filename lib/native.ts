@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 // The addon builds a Prediction exactly as the API returns it.
 import type { ConnectedComponents, ModelInfo, Prediction } from './types.js';
-import { Sam2Error } from './errors.js';
+import { InvalidArgumentError, Sam2Error } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { NativeVideoModel } from './video/native.js';
 
@@ -66,14 +66,19 @@ let preloaded: Promise<void> | undefined;
 const require = createRequire(import.meta.url);
 
 /**
- * libgomp and OpenBLAS read how long idle threads spin once, when the addon's libraries load. By default both spin
- * after every parallel region or matrix product (OpenBLAS for ~0.1 s), stealing the cores from each other, from the
- * event loop and from anything else on a small machine: encodes 15-30% slower, 2-3x beside other work. Explicit
- * settings are kept.
+ * The environment the addon's libraries read once, when they load. libgomp and OpenBLAS: how long idle threads
+ * spin. By default both spin after every parallel region or matrix product (OpenBLAS for ~0.1 s), stealing the
+ * cores from each other, from the event loop and from anything else on a small machine: encodes 15-30% slower,
+ * 2-3x beside other work. Explicit settings are kept. The core: SAM2_CPU_CACHE_MB, checked here so that a bad value
+ * is an error that names it rather than a default taken in silence.
  */
-function setSpinPolicies(): void {
+function prepareEnvironment(): void {
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
+  const cacheMb = process.env.SAM2_CPU_CACHE_MB;
+  if (cacheMb !== undefined && !/^\d{1,7}$/.test(cacheMb)) {
+    throw new InvalidArgumentError('SAM2_CPU_CACHE_MB', `must be a whole number of MiB, got '${cacheMb}'`);
+  }
 }
 
 /**
@@ -82,7 +87,7 @@ function setSpinPolicies(): void {
  */
 export function preloadNative(): Promise<void> {
   preloaded ??= new Promise((resolve) => {
-    setSpinPolicies();
+    prepareEnvironment();
     const load = `require(${JSON.stringify(require.resolve('node-gyp-build'))})(${JSON.stringify(packageRoot)})`;
     // A failure is reported by native() itself, with its message.
     new Worker(load, { eval: true }).on('exit', () => resolve()).on('error', () => resolve());
@@ -93,7 +98,7 @@ export function preloadNative(): Promise<void> {
 /** The addon, loaded on first use so that argument errors surface even where it is not built. */
 export function native(): NativeAddon {
   if (addon) return addon;
-  setSpinPolicies();
+  prepareEnvironment();
   let loaded: Partial<NativeAddon>;
   try {
     const load = require('node-gyp-build') as (dir: string) => Partial<NativeAddon>;

@@ -29,6 +29,17 @@ describe('sam2-node info', () => {
     expect(r.stderr).toContain('MODEL_DIR is required');
   });
 
+  it('refuses a SAM2_CPU_CACHE_MB that is not a whole number of MiB, naming it', async () => {
+    const r = await runCli(['info', model], { ...process.env, SAM2_CPU_CACHE_MB: '1.5G' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("SAM2_CPU_CACHE_MB: must be a whole number of MiB, got '1.5G'");
+  });
+
+  it('loads the model with SAM2_CPU_CACHE_MB=0 (no idle blocks kept)', async () => {
+    const r = await runCli(['info', model], { ...process.env, SAM2_CPU_CACHE_MB: '0' });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('exits with 1 on a directory that holds no model', async () => {
     const r = await runCli(['info', scratch]);
     expect(r.code).toBe(1);

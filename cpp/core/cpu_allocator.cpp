@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <iterator>
 #include <list>
 #include <map>
@@ -28,9 +29,16 @@ constexpr size_t kMinCached = size_t{128} << 10;
 // Shapes repeat from call to call, so a request nearly always finds a block of its exact size; a block up to
 // 1/8 larger may serve it, a larger one is left for the request it was made for.
 constexpr size_t kMaxSlackDivisor = 8;
-// Idle bytes kept at most, beyond which the longest idle blocks go back to the system: above the working set of a
-// 1024 px encode, so that steady-state calls map nothing, bounded so that an idle process stays small.
-constexpr size_t kMaxCachedBytes = size_t{2} << 30;
+// Idle bytes kept at most, beyond which the longest idle blocks go back to the system: SAM2_CPU_CACHE_MB (checked
+// in lib/native.ts), by default 2 GiB, above what the steady state of 1024 px tracking keeps idle (~750 MiB), so
+// that steady-state calls map nothing. A smaller budget trades page faults for memory.
+size_t max_cached_bytes() {
+  static const size_t bytes = [] {
+    const char* mib = std::getenv("SAM2_CPU_CACHE_MB");
+    return size_t{mib && *mib ? std::strtoull(mib, nullptr, 10) : 2048} << 20;
+  }();
+  return bytes;
+}
 // An idle block not reused within this many large allocations is returned to the system. A call makes tens
 // (a 512 px encode: ~70) to a few thousand (a 1024 px tracking step) of them, the same sizes every call, so a block
 // the steady state needs is reused long before it ages out.
@@ -112,7 +120,7 @@ class BlockCache {
         by_size_.emplace(size, std::prev(idle_.end()));
         cached_bytes_ += size;
         // The most recently used blocks are the likeliest to be asked for again: the oldest go first.
-        while (cached_bytes_ > kMaxCachedBytes) {
+        while (cached_bytes_ > max_cached_bytes()) {
           evicted.emplace_back(idle_.front().data, idle_.front().size);
           forget_oldest();
         }
