@@ -1,5 +1,5 @@
 // Video suite (models named by --video-model; default the mini model): per-frame tracking latency of 1 and 3
-// objects through VideoSession.propagate, against bench/python_video.py driving the same exported modules with
+// objects through VideoSession.propagate (each side twice, in the order Python, Node, Node, Python), against bench/python_video.py driving the same exported modules with
 // the reference tracker (one tracker per object on shared frame features, as the official predictor runs
 // objects), and the peak RSS of tracking a folder of 1024-px frames against the official approach, which decodes
 // every frame into one float32 tensor at the model's size before tracking. Both memory runs are child processes of
@@ -57,17 +57,32 @@ async function run(opts, { runPython }) {
   const model = await Sam2Model.load(opts.model, { device: opts.device, dtype: opts.dtype, threads: opts.threads });
   const size = model.info.imageSize;
   const count = opts.videoFrames + opts.warmup + 1;
-  const py = runPython('python_video.py', [
-    'latency', '--model', opts.model, '--threads', String(opts.threads), '--frames', String(count),
-    '--warmup', String(opts.warmup), '--objects', ...OBJECTS.map(String),
-  ]);
+  const pythonLatency = () =>
+    runPython('python_video.py', [
+      'latency', '--model', opts.model, '--threads', String(opts.threads), '--frames', String(count),
+      '--warmup', String(opts.warmup), '--objects', ...OBJECTS.map(String),
+    ]);
   const frames = Array.from({ length: count }, (_, t) => syntheticFrame(t, size));
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  const node = {};
-  try {
+  const nodeLatencies = async () => {
+    const samples = {};
     delay.enable();
-    for (const objects of OBJECTS) node[objects] = await nodeLatency(model, frames, objects, opts.warmup);
+    for (const n of OBJECTS) samples[n] = await nodeLatency(model, frames, n, opts.warmup);
     delay.disable();
+    return samples;
+  };
+  // Python, Node, Node, Python: a machine that drifts over the suite (other work) weighs on both sides alike, not
+  // on whichever ran second (up to 9% apart in single runs whose sides matched back to back).
+  const py = {}, node = {};
+  const pool = (into, part) => OBJECTS.forEach((n) => (into[n] = [...(into[n] ?? []), ...part[n]]));
+  let torch;
+  try {
+    const first = pythonLatency();
+    torch = { torch: first.torch, threads: first.threads };
+    pool(py, first);
+    pool(node, await nodeLatencies());
+    pool(node, await nodeLatencies());
+    pool(py, pythonLatency());
   } finally {
     model.dispose();
   }
@@ -79,7 +94,7 @@ async function run(opts, { runPython }) {
   ]);
   const video = `${MEMORY_VIDEO.frames} frames ${MEMORY_VIDEO.size} px, 1 object`;
   return {
-    python: { torch: py.torch, threads: py.threads },
+    python: torch,
     rows: [
       ...OBJECTS.map((n) => ({ what: `track ${objects(n)}, per frame`, node: node[n], python: py[n] })),
       ...OBJECTS.map((n) => ({ what: `frames/s, ${objects(n)}`, node: fps(node[n]), python: fps(py[n]) })),
