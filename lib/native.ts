@@ -86,8 +86,9 @@ function prepareEnvironment(): void {
  * thread, so that {@link native} then finds them in memory instead of holding the event loop that long.
  */
 export function preloadNative(): Promise<void> {
+  // Outside the promise: a bad setting rejects this load, not every later one.
+  if (!addon) prepareEnvironment();
   preloaded ??= new Promise((resolve) => {
-    prepareEnvironment();
     const load = `require(${JSON.stringify(require.resolve('node-gyp-build'))})(${JSON.stringify(packageRoot)})`;
     // A failure is reported by native() itself, with its message.
     new Worker(load, { eval: true }).on('exit', () => resolve()).on('error', () => resolve());
