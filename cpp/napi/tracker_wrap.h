@@ -6,17 +6,20 @@
 
 #include "core/model.h"
 #include "core/video/streaming_tracker.h"
-#include "napi/video_convert.h"
+#include "napi/video_object_wrap.h"
 
 namespace sam2::napi {
 
-class TrackerWrap : public Napi::ObjectWrap<TrackerWrap> {
+class TrackerWrap : public VideoObjectWrap<TrackerWrap, StreamingTracker> {
  public:
+  static constexpr const char* kClassName = "NativeTracker";
+  static constexpr const char* kFactory = "createTracker";
+
   static Napi::Function Define(Napi::Env env);
   // NativeModel.createTracker(tracking, { maxMemoryFrames, maxCachedFrames, fillHoleArea, nonOverlap })
   static Napi::Value Create(const Napi::CallbackInfo& info, std::shared_ptr<Model> model, int threads);
 
-  explicit TrackerWrap(const Napi::CallbackInfo& info);
+  using VideoObjectWrap::VideoObjectWrap;
 
  private:
   Napi::Value Track(const Napi::CallbackInfo& info);
@@ -25,11 +28,6 @@ class TrackerWrap : public Napi::ObjectWrap<TrackerWrap> {
   Napi::Value RemoveObject(const Napi::CallbackInfo& info);
   Napi::Value Reset(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
-
-  Napi::Promise frame_job(const Napi::CallbackInfo& info, std::function<FrameResult(StreamingTracker&)> work);
-
-  Exclusive<StreamingTracker> tracker_;
-  int threads_ = 0;
 };
 
 }  // namespace sam2::napi

@@ -67,6 +67,15 @@ int32_t get_object_id(const Napi::Object& options) {
   return static_cast<int32_t>(id);
 }
 
+PointsCall get_points_call(const Napi::Object& options) {
+  return {get_required_int(options, "frame"), get_object_id(options), get_typed_vector<float>(options, "coords"),
+          get_typed_vector<int32_t>(options, "labels"), get_bool(options, "clearOld", true)};
+}
+
+MaskCall get_mask_call(const Napi::Object& options) {
+  return {get_required_int(options, "frame"), get_object_id(options), get_bytes(options.Get("mask"), "mask")};
+}
+
 namespace {
 
 Napi::Value ids_to_js(Napi::Env env, const std::vector<int32_t>& ids) {

@@ -11,6 +11,7 @@
 #include "core/preprocess.h"
 #include "core/video/frame_result.h"
 #include "core/video/tracking_config.h"
+#include "napi/convert.h"
 #include "napi/promise_worker.h"
 
 namespace sam2::napi {
@@ -28,6 +29,23 @@ Napi::Value frame_result_to_js(Napi::Env env, const FrameResult& result);
 // The options object every video call takes as its only argument, and its objectId.
 Napi::Object options_arg(const Napi::CallbackInfo& info);
 int32_t get_object_id(const Napi::Object& options);
+
+// addPoints' and addMask's options, as lib/video/options.ts lays them out.
+struct PointsCall {
+  int64_t frame;
+  int32_t object_id;
+  std::vector<float> coords;
+  std::vector<int32_t> labels;
+  bool clear_old;
+};
+PointsCall get_points_call(const Napi::Object& options);
+
+struct MaskCall {
+  int64_t frame;
+  int32_t object_id;
+  ByteView mask;  // read in place: the options object is kept alive by the job
+};
+MaskCall get_mask_call(const Napi::Object& options);
 
 // A video object and the lock that keeps its jobs one at a time: calls mutate it, and lib/ orders them, so a
 // second job waits on the thread pool and a synchronous call during a job is refused.

@@ -7,7 +7,7 @@
 namespace sam2::napi {
 
 Napi::Function VideoSessionWrap::Define(Napi::Env env) {
-  return DefineClass(env, "NativeVideoState",
+  return DefineClass(env, kClassName,
                      {InstanceMethod<&VideoSessionWrap::HasFeatures>("hasFeatures"),
                       InstanceMethod<&VideoSessionWrap::AddPoints>("addPoints"),
                       InstanceMethod<&VideoSessionWrap::AddMask>("addMask"),
@@ -16,12 +16,6 @@ Napi::Function VideoSessionWrap::Define(Napi::Env env) {
                       InstanceMethod<&VideoSessionWrap::RemoveObject>("removeObject"),
                       InstanceMethod<&VideoSessionWrap::Reset>("reset"),
                       InstanceMethod<&VideoSessionWrap::Dispose>("dispose")});
-}
-
-VideoSessionWrap::VideoSessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<VideoSessionWrap>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal()) {
-    throw Napi::TypeError::New(info.Env(), "NativeVideoState is made by createVideoState(), not constructed");
-  }
 }
 
 Napi::Value VideoSessionWrap::Create(const Napi::CallbackInfo& info, std::shared_ptr<Model> model, int threads) {
@@ -34,59 +28,36 @@ Napi::Value VideoSessionWrap::Create(const Napi::CallbackInfo& info, std::shared
                       get_required_int(opts, "height")};
   options.output = get_output_options(opts);
   options.max_cached_frames = get_int(opts, "maxCachedFrames", options.max_cached_frames);
-  std::shared_ptr<VideoSession> session;
-  try {
-    session = std::make_shared<VideoSession>(std::move(model), tracking, options);
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
-  auto obj = addon_data(env).video_session_ctor.New({Napi::External<void>::New(env, nullptr)});
-  auto* self = Napi::ObjectWrap<VideoSessionWrap>::Unwrap(obj);
-  self->session_.object = std::move(session);
-  self->threads_ = threads;
-  return obj;
+  return adopt(env, addon_data(env).video_session_ctor, threads,
+               [&] { return std::make_shared<VideoSession>(std::move(model), tracking, options); });
 }
 
 Napi::Value VideoSessionWrap::HasFeatures(const Napi::CallbackInfo& info) {
   const auto frame = static_cast<int64_t>(get_number(info[0], "frame"));
-  return Napi::Boolean::New(info.Env(), with_object(info.Env(), session_, [&](VideoSession& s) {
+  return Napi::Boolean::New(info.Env(), with_object(info.Env(), object_, [&](VideoSession& s) {
                               return s.has_features(frame);
                             }));
 }
 
-Napi::Promise VideoSessionWrap::frame_job(const Napi::CallbackInfo& info,
-                                          std::function<FrameResult(VideoSession&)> work) {
-  return queue_job<VideoSession, FrameResult>(info.Env(), session_, threads_, std::move(work), frame_result_to_js,
-                                              {info[0]});
-}
-
 Napi::Value VideoSessionWrap::AddPoints(const Napi::CallbackInfo& info) {
   const auto o = options_arg(info);
-  const int64_t frame = get_required_int(o, "frame");
-  const int32_t id = get_object_id(o);
-  auto coords = get_typed_vector<float>(o, "coords");
-  auto labels = get_typed_vector<int32_t>(o, "labels");
-  const bool clear_old = get_bool(o, "clearOld", true);
   const auto image = get_raw_image(o.Get("image"), "image");
-  return frame_job(info, [=](VideoSession& s) {
-    return s.add_points(frame, image ? &*image : nullptr, id, coords, labels, clear_old);
+  return frame_job(info, [c = get_points_call(o), image](VideoSession& s) {
+    return s.add_points(c.frame, image ? &*image : nullptr, c.object_id, c.coords, c.labels, c.clear_old);
   });
 }
 
 Napi::Value VideoSessionWrap::AddMask(const Napi::CallbackInfo& info) {
   const auto o = options_arg(info);
-  const int64_t frame = get_required_int(o, "frame");
-  const int32_t id = get_object_id(o);
-  const auto mask = get_bytes(o.Get("mask"), "mask");
   const auto image = get_raw_image(o.Get("image"), "image");
-  return frame_job(info, [=](VideoSession& s) {
-    return s.add_mask(frame, image ? &*image : nullptr, id, mask.data, static_cast<int64_t>(mask.length));
+  return frame_job(info, [c = get_mask_call(o), image](VideoSession& s) {
+    return s.add_mask(c.frame, image ? &*image : nullptr, c.object_id, c.mask.data, static_cast<int64_t>(c.mask.length));
   });
 }
 
 Napi::Value VideoSessionWrap::StartPropagation(const Napi::CallbackInfo& info) {
   return queue_job<VideoSession, int64_t>(
-      info.Env(), session_, threads_, [](VideoSession& s) { return s.start_propagation(); },
+      info.Env(), object_, threads_, [](VideoSession& s) { return s.start_propagation(); },
       [](Napi::Env env, const int64_t& start) -> Napi::Value {
         return Napi::Number::New(env, static_cast<double>(start));
       });
@@ -102,18 +73,17 @@ Napi::Value VideoSessionWrap::Propagate(const Napi::CallbackInfo& info) {
 
 Napi::Value VideoSessionWrap::RemoveObject(const Napi::CallbackInfo& info) {
   const auto id = static_cast<int32_t>(get_number(info[0], "objectId"));
-  with_object(info.Env(), session_, [&](VideoSession& s) { s.state().remove_object(id); });
+  with_object(info.Env(), object_, [&](VideoSession& s) { s.state().remove_object(id); });
   return info.Env().Undefined();
 }
 
 Napi::Value VideoSessionWrap::Reset(const Napi::CallbackInfo& info) {
-  with_object(info.Env(), session_, [](VideoSession& s) { s.state().reset(); });
+  with_object(info.Env(), object_, [](VideoSession& s) { s.state().reset(); });
   return info.Env().Undefined();
 }
 
 Napi::Value VideoSessionWrap::Dispose(const Napi::CallbackInfo& info) {
-  // A running job holds its own reference: the state is freed when it finishes.
-  session_.object.reset();
+  release();
   return info.Env().Undefined();
 }
 

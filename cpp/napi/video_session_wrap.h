@@ -7,17 +7,20 @@
 
 #include "core/model.h"
 #include "core/video/video_session.h"
-#include "napi/video_convert.h"
+#include "napi/video_object_wrap.h"
 
 namespace sam2::napi {
 
-class VideoSessionWrap : public Napi::ObjectWrap<VideoSessionWrap> {
+class VideoSessionWrap : public VideoObjectWrap<VideoSessionWrap, VideoSession> {
  public:
+  static constexpr const char* kClassName = "NativeVideoState";
+  static constexpr const char* kFactory = "createVideoState";
+
   static Napi::Function Define(Napi::Env env);
   // NativeModel.createVideoState(tracking, { numFrames, width, height, fillHoleArea, nonOverlap, maxCachedFrames })
   static Napi::Value Create(const Napi::CallbackInfo& info, std::shared_ptr<Model> model, int threads);
 
-  explicit VideoSessionWrap(const Napi::CallbackInfo& info);
+  using VideoObjectWrap::VideoObjectWrap;
 
  private:
   Napi::Value HasFeatures(const Napi::CallbackInfo& info);
@@ -28,11 +31,6 @@ class VideoSessionWrap : public Napi::ObjectWrap<VideoSessionWrap> {
   Napi::Value RemoveObject(const Napi::CallbackInfo& info);
   Napi::Value Reset(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
-
-  Napi::Promise frame_job(const Napi::CallbackInfo& info, std::function<FrameResult(VideoSession&)> work);
-
-  Exclusive<VideoSession> session_;
-  int threads_ = 0;
 };
 
 }  // namespace sam2::napi
