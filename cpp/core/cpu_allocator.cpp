@@ -20,11 +20,11 @@ namespace sam2 {
 
 namespace {
 
-// Smaller blocks stay with malloc, which recycles them from its arenas without system calls. This is glibc's
-// initial mmap threshold: every block it would map and unmap on each call is ours instead. Ours are mapped
-// directly, never through malloc: a block malloc maps and frees raises its mmap threshold, after which blocks up
-// to 32 MiB come from its arenas, which keep the freed ones (with every block of any size a call ever freed,
-// hundreds of MiB over a video's first frames), and a block given back here really goes back to the system.
+// Smaller blocks stay with malloc, which recycles them from its arenas without system calls; this is glibc's
+// initial mmap threshold, so every block it would map and unmap on each call is ours instead. Ours are mapped
+// directly, not through malloc, for two reasons: a block malloc maps and frees raises its mmap threshold, after
+// which blocks up to 32 MiB come from its arenas, which keep what is freed there (hundreds of MiB over a video's
+// first frames, whose temporaries change size every frame); and a block given back here then really leaves.
 constexpr size_t kMinCached = size_t{128} << 10;
 // Shapes repeat from call to call, so a request nearly always finds a block of its exact size; a block up to
 // 1/8 larger may serve it, a larger one is left for the request it was made for.
