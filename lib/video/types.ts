@@ -3,7 +3,9 @@ import type { ImageInput } from '../types.js';
 /**
  * The frames of a video: a directory of JPEG/PNG files ordered by the number in their names (`00000.jpg`, ...; as
  * the official loader, which needs the name to be that number), decoded frames, or an async iterable of them. Every
- * frame must have the size of the first.
+ * frame must have the size of the first. A directory is decoded frame by frame as tracking reaches it; an async
+ * iterable is read to its end and its frames kept (8-bit, at the video's size: a quarter of the official float32
+ * frames at the same size), so for long or endless sources use a directory or `Sam2Model.createTracker`.
  */
 export type VideoFrames = string | readonly ImageInput[] | AsyncIterable<ImageInput>;
 
