@@ -43,3 +43,40 @@ export function invalidParameter(name: string, expected: string, actual: unknown
 export function asUint8Array(v: ByteArray): Uint8Array {
   return v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
+
+/**
+ * Rejects the keys of an options object that the call does not know, so a typo (`multiMask`) fails loudly
+ * instead of being ignored. The error names the key (with `prefix`, e.g. `prompts[3].multiMask`) and the nearest
+ * known key, or lists them all when none is close.
+ */
+export function checkKnownKeys(options: Record<string, unknown>, known: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestName(key, known);
+    const hint = nearest ? `did you mean '${nearest}'?` : `expected one of ${known.join(', ')}`;
+    throw new InvalidArgumentError(`${prefix}${key}`, `unknown option; ${hint}`);
+  }
+}
+
+/** The known name closest to `name` by case-insensitive edit distance, when it is close enough to be a typo. */
+function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 # Imported first: it puts the exporter on sys.path.
-from test.python.fixtures import FIXTURES, HAVE_FIXTURES, read_bin, rel_l2  # isort: skip
+from test.python.fixtures import FIXTURES, HAVE_FIXTURES, assert_float32_close, read_bin, rel_l2  # isort: skip
 from sam2_export.checkpoint import load_strict, read_state_dict  # noqa: E402
 from sam2_export.config import load_config  # noqa: E402
 from sam2_export.export import export_model  # noqa: E402
@@ -143,7 +143,7 @@ class ScriptedMemoryModulesTest(unittest.TestCase):
                 for _ in range(2):
                     got = self.saved["memory_attention.pt"](curr, curr_pos, memory, memory_pos, ptr_tokens)
                     self.assertEqual(tuple(got.shape), (hw, batch, 256))
-                    self.assertTrue(torch.equal(got, want), f"frames={frames} ptr_tokens={ptr_tokens} batch={batch}")
+                    assert_float32_close(self, got, want, f"frames={frames} ptr_tokens={ptr_tokens} batch={batch}")
 
     def test_pointer_tokens_are_not_rotated(self):
         # Unrotated keys carry no position, so reordering the trailing pointer tokens changes
@@ -180,7 +180,8 @@ class ScriptedMemoryModulesTest(unittest.TestCase):
             single, _ = self.saved["memory_encoder.pt"](pix[1:], mask[1:])
         self.assertEqual(tuple(feats.shape), (2, 64, self.grid, self.grid))
         self.assertEqual(tuple(pos.shape), (2, 64, self.grid, self.grid))
-        self.assertTrue(torch.equal(feats, want_feats) and torch.equal(pos, want_pos))
+        assert_float32_close(self, feats, want_feats, "features")
+        assert_float32_close(self, pos, want_pos, "position encoding")
         self.assertLess(float((single[0] - feats[1]).abs().max()), 1e-5)
 
     def test_tracking_contract(self):
