@@ -27,6 +27,12 @@ export class ModelLoadError extends Sam2Error {}
 /** A model or an embedding was used after `dispose()`. */
 export class DisposedError extends Sam2Error {}
 
+/**
+ * The native addon needs libtorch and none was found: not on the system's library path (Debian's `libtorch1.13`)
+ * nor where `LIBTORCH` / `Torch_DIR` point. The message says what to install.
+ */
+export class LibtorchNotFoundError extends Sam2Error {}
+
 /** The native core failed at run time (libtorch/c10 errors, out of memory, CUDA errors). */
 export class NativeError extends Sam2Error {}
 

@@ -5,7 +5,14 @@
 export { Sam2Model } from './model.js';
 export { ImageEmbedding } from './embedding.js';
 export { connectedComponents } from './components.js';
-export { Sam2Error, InvalidArgumentError, ModelLoadError, DisposedError, NativeError } from './errors.js';
+export {
+  Sam2Error,
+  InvalidArgumentError,
+  ModelLoadError,
+  DisposedError,
+  NativeError,
+  LibtorchNotFoundError,
+} from './errors.js';
 export * from './video/index.js';
 export { maskToRle, rleToMask, type CocoRle, type CocoRleInput } from './output/rle.js';
 export { maskArea, maskBoundingBox, type CocoBox } from './output/geometry.js';

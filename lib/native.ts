@@ -1,10 +1,11 @@
 // The contract with the native addon (docs/ARCHITECTURE.md, "Native addon interface"). Arguments are checked in
 // lib/ before they get here; the addon re-checks them and tags its errors (see errors.ts).
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+// Plain JS shared with the install script, which checks that the addon loads exactly as the library loads it.
+import { LIBTORCH_NOT_FOUND, loadAddon } from '../scripts/lib/load-addon.mjs';
 // The addon builds a Prediction exactly as the API returns it.
 import type { ConnectedComponents, ModelInfo, Prediction } from './types.js';
-import { InvalidArgumentError, Sam2Error } from './errors.js';
+import { InvalidArgumentError, LibtorchNotFoundError, Sam2Error } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { NativeVideoModel } from './video/native.js';
 
@@ -63,8 +64,6 @@ export interface NativeAddon {
 let addon: NativeAddon | undefined;
 let preloaded: Promise<void> | undefined;
 
-const require = createRequire(import.meta.url);
-
 /**
  * The environment the addon's libraries read once, when they load. libgomp and OpenBLAS: how long idle threads
  * spin. By default both spin after every parallel region or matrix product (OpenBLAS for ~0.1 s), stealing the
@@ -89,7 +88,8 @@ export function preloadNative(): Promise<void> {
   // Outside the promise: a bad setting rejects this load, not every later one.
   if (!addon) prepareEnvironment();
   preloaded ??= new Promise((resolve) => {
-    const load = `require(${JSON.stringify(require.resolve('node-gyp-build'))})(${JSON.stringify(packageRoot)})`;
+    const loader = new URL('../scripts/lib/load-addon.mjs', import.meta.url).href;
+    const load = `import(${JSON.stringify(loader)}).then((m) => m.loadAddon(${JSON.stringify(packageRoot)}))`;
     // A failure is reported by native() itself, with its message.
     new Worker(load, { eval: true }).on('exit', () => resolve()).on('error', () => resolve());
   });
@@ -102,12 +102,13 @@ export function native(): NativeAddon {
   prepareEnvironment();
   let loaded: Partial<NativeAddon>;
   try {
-    const load = require('node-gyp-build') as (dir: string) => Partial<NativeAddon>;
-    loaded = load(packageRoot);
+    loaded = loadAddon(packageRoot) as Partial<NativeAddon>;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
+    if ((err as { code?: unknown }).code === LIBTORCH_NOT_FOUND) throw new LibtorchNotFoundError(reason, { cause: err });
     throw new Sam2Error(
-      `the native addon could not be loaded from ${packageRoot} (${reason}); build it with \`npm run build:native\``,
+      `the native addon could not be loaded from ${packageRoot} (${reason}); rebuild it with \`npm rebuild sam2-node\` ` +
+        '(in a checkout of sam2-node: `npm run build:native`)',
       { cause: err },
     );
   }

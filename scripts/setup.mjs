@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, compileAddon, ensureAddon } from './lib/native-build.mjs';
+import { packageDir } from './lib/resolve.mjs';
 import { ensureSystemDeps } from './lib/system-deps.mjs';
 import { ensureTestModel } from './lib/test-model.mjs';
 import { ensureTypeScript } from './lib/typescript.mjs';
@@ -11,7 +12,7 @@ import { log, run } from './lib/run.mjs';
 
 try {
   ensureSystemDeps();
-  if (!existsSync(join(ROOT, 'node_modules', 'cmake-js'))) {
+  if (!packageDir('cmake-js') || !packageDir('vitest')) {
     log('installing npm packages');
     run('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
   }

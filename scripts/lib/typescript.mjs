@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './native-build.mjs';
+import { packageBin } from './resolve.mjs';
 import { log, run } from './run.mjs';
 
 function newestMtime(dir, suffix) {
@@ -19,5 +20,5 @@ export function ensureTypeScript() {
   const built = join(ROOT, 'dist', 'index.js');
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(ROOT, 'lib'), '.ts')) return;
   log('compiling TypeScript');
-  run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')]);
+  run(process.execPath, [packageBin('typescript', 'tsc'), '-p', join(ROOT, 'tsconfig.json')]);
 }
