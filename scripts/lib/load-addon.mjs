@@ -19,14 +19,14 @@ const RTLD_NODELETE = 0x1000;
 const DEBIAN_LIBTORCH = '/usr/lib/x86_64-linux-gnu/libtorch_cpu.so.1.13';
 
 /** The folder of libtorch's shared libraries named by LIBTORCH (its root) or Torch_DIR (<root>/share/cmake/Torch). */
-export function userLibtorchDir(env = process.env) {
+function userLibtorchDir(env = process.env) {
   if (env.LIBTORCH) return join(env.LIBTORCH, 'lib');
   if (env.Torch_DIR) return resolve(env.Torch_DIR, '..', '..', '..', 'lib');
   return null;
 }
 
 /** What to run to get a libtorch the addon can load, for this user on this machine. */
-export function libtorchAdvice() {
+function libtorchAdvice() {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const debian = existsSync('/etc/debian_version');
   if (root && debian) return 'install it with: apt-get install libtorch1.13 libopenblas0-pthread';
@@ -46,7 +46,7 @@ function notFound(detail) {
 }
 
 /** Loads the libtorch named by LIBTORCH/Torch_DIR, if any, so that the addon's sonames resolve to it. */
-export function preloadLibtorch(env = process.env) {
+function preloadLibtorch(env = process.env) {
   const dir = userLibtorchDir(env);
   // Prebuilds exist for Linux only; elsewhere the addon is built here and finds libtorch by its rpath.
   if (!dir || process.platform !== 'linux') return;
