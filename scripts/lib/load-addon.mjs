@@ -12,8 +12,10 @@ const require = createRequire(import.meta.url);
 /** The `code` of the error thrown when no libtorch could be found; lib/native.ts makes it a typed error. */
 export const LIBTORCH_NOT_FOUND = 'SAM2_LIBTORCH_NOT_FOUND';
 
-// In dependency order. glibc's RTLD_NODELETE (not in os.constants): process.dlopen closes a library that
-// registers no addon, which would unload it again.
+// In dependency order. The loader matches a DT_NEEDED soname against libraries already loaded whatever their
+// scope, so RTLD_LOCAL is enough, and it keeps a libtorch whose sonames do not match (a pip torch beside Debian's)
+// from lending its symbols to an addon linked against the other. glibc's RTLD_NODELETE (not in os.constants):
+// process.dlopen closes a library that registers no addon, which would unload it again.
 const LIBRARIES = ['libc10', 'libtorch_cpu', 'libtorch'];
 const RTLD_NODELETE = 0x1000;
 const DEBIAN_LIBTORCH = '/usr/lib/x86_64-linux-gnu/libtorch_cpu.so.1.13';
@@ -32,7 +34,7 @@ function libtorchAdvice() {
   if (root && debian) return 'install it with: apt-get install libtorch1.13 libopenblas0-pthread';
   return (
     'install PyTorch for your user and build the addon against it (needs cmake and a C++17 compiler):\n' +
-    '  pip install torch\n' +
+    '  pip install torch --index-url https://download.pytorch.org/whl/cpu\n' +
     '  export LIBTORCH="$(python3 -c \'import torch, os; print(os.path.dirname(torch.__file__))\')"\n' +
     '  npm rebuild sam2-node' +
     (debian ? '\n(or have an administrator run: apt-get install libtorch1.13 libopenblas0-pthread)' : '')
@@ -51,7 +53,7 @@ function preloadLibtorch(env = process.env) {
   // Prebuilds exist for Linux only; elsewhere the addon is built here and finds libtorch by its rpath.
   if (!dir || process.platform !== 'linux') return;
   const files = existsSync(dir) ? readdirSync(dir) : [];
-  const flags = constants.dlopen.RTLD_NOW | constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE;
+  const flags = constants.dlopen.RTLD_NOW | constants.dlopen.RTLD_LOCAL | RTLD_NODELETE;
   for (const name of LIBRARIES) {
     const file = files.filter((f) => f === `${name}.so` || f.startsWith(`${name}.so.`)).sort()[0];
     if (!file) throw notFound(`no ${name}.so in ${dir}, named by ${env.LIBTORCH ? 'LIBTORCH' : 'Torch_DIR'}`);

@@ -43,7 +43,7 @@ export function ensureSystemDeps(env = process.env) {
   throw new Error(
     `sam2-node needs libtorch and a Python with torch (missing: ${missing.join(', ')}).\n` +
       '  Debian/Ubuntu: sudo apt-get install libtorch-dev python3-torch libopenblas0-pthread python3-yaml\n' +
-      '  Elsewhere: pip install torch, then export LIBTORCH=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__))")\n' +
+      '  Elsewhere: pip install torch --index-url https://download.pytorch.org/whl/cpu, then export LIBTORCH=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__))")\n' +
       '  and SAM2_PYTHON=$(which python3) (or Torch_DIR=<libtorch>/share/cmake/Torch), then `npm rebuild sam2-node`.',
   );
 }
