@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/errors.h"
+#include "core/model_contract.h"
 
 namespace sam2 {
 
@@ -43,6 +44,7 @@ torch::jit::Module load_module(const ModelSpec& spec, const char* file, torch::D
   } catch (const c10::Error& e) {
     throw ArgumentError("model", "cannot load " + path.string() + ": " + e.what_without_backtrace());
   }
+  check_module_interface(module, file);
   module.eval();
   module.to(dtype);
   return module;
@@ -59,6 +61,7 @@ Model::Model(const ModelSpec& spec)
   if (spec.image_size <= 0 || spec.image_size % 16 != 0) {
     throw ArgumentError("model", "image size " + std::to_string(spec.image_size) + " is not a positive multiple of 16");
   }
+  check_normalisation(spec.mean, spec.std);
   // Frozen: weights become constants and what depends on them alone (the decoder's positional encoding of the
   // image grid) is computed once here, which makes the first calls 30-40% faster. Only the image path: the
   // video code reads attributes of the other modules.
@@ -69,6 +72,7 @@ Model::Model(const ModelSpec& spec)
   memory_attention_ = load_module(spec, "memory_attention.pt", device_, dtype_);
   memory_encoder_ = load_module(spec, "memory_encoder.pt", device_, dtype_);
   tracking_ = load_module(spec, "tracking.pt", device_, dtype_);
+  check_image_size(tracking_, spec.image_size);
 
   no_mem_embed_ = tracking_buffer("no_mem_embed").reshape({1, -1, 1, 1});
   const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device_);
