@@ -56,10 +56,12 @@ export class Sam2Model {
 
   /**
    * Loads an exported model directory (the one holding `manifest.json`). The files are checked against the
-   * manifest's sha256 sums.
+   * manifest's sha256 sums, and the modules against the manifest (each file's inputs, the image size they were
+   * exported for, a usable normalisation), so that a forged or mixed-up directory fails here.
    *
    * @throws {@link InvalidArgumentError} for bad options, e.g. a `cuda` device where CUDA is not available.
-   * @throws {@link ModelLoadError} when the directory is missing, incomplete, corrupt or from a newer exporter.
+   * @throws {@link ModelLoadError} when the directory is missing, incomplete, corrupt, inconsistent with its manifest
+   *   (or lists files outside itself), or from a newer exporter.
    */
   static async load(dir: string, options: LoadOptions = {}): Promise<Sam2Model> {
     if (!is.string(dir) || dir === '') throw invalidParameter('dir', 'the path of a model directory', dir);
@@ -122,8 +124,9 @@ export class Sam2Model {
   }
 
   /**
-   * Opens a video for tracking (see {@link VideoSession}): a directory of JPEG/PNG frames, an array of decoded frames,
-   * or an async iterable of them (read to its end).
+   * Opens a video for tracking (see {@link VideoSession}): a directory of JPEG/PNG frames, a video file (decoded by
+   * ffmpeg), an array of decoded frames, or an async iterable of them. A video file or an async iterable is read
+   * lazily, as far as calls need, keeping only its latest frames (see {@link VideoFrames}).
    */
   async createVideoSession(frames: VideoFrames, options?: VideoSessionOptions): Promise<VideoSession> {
     this.#checkOpen();

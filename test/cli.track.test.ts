@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -98,6 +98,17 @@ describe('sam2-node track', () => {
     const r = await runCli(['track', empty, '--model', model, '--object', '1:1,2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`no JPEG or PNG files in ${empty}`);
+  });
+
+  it('exits with 1 naming a FIFO among the frames, instead of waiting on it for good', async () => {
+    const dir = join(scratch, 'with-fifo');
+    await mkdir(dir);
+    const names = await readdir(frames);
+    await Promise.all(names.slice(0, 2).map((n) => copyFile(join(frames, n), join(dir, n))));
+    execFileSync('mkfifo', [join(dir, '00002.png')]);
+    const r = await runCli(['track', dir, '--model', model, '--object', '1:150,170', '--out', join(scratch, 'fifo-out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/frame 2 \(.*00002\.png\) cannot be read: it is a FIFO, not a regular file/);
   });
 
   it('says how to get ffmpeg when a video file is given without it', async () => {

@@ -15,6 +15,7 @@ Napi::Function VideoSessionWrap::Define(Napi::Env env) {
                       InstanceMethod<&VideoSessionWrap::Propagate>("propagate"),
                       InstanceMethod<&VideoSessionWrap::RemoveObject>("removeObject"),
                       InstanceMethod<&VideoSessionWrap::Reset>("reset"),
+                      InstanceMethod<&VideoSessionWrap::ForgetBefore>("forgetBefore"),
                       InstanceMethod<&VideoSessionWrap::Dispose>("dispose")});
 }
 
@@ -79,6 +80,12 @@ Napi::Value VideoSessionWrap::RemoveObject(const Napi::CallbackInfo& info) {
 
 Napi::Value VideoSessionWrap::Reset(const Napi::CallbackInfo& info) {
   with_object(info.Env(), object_, [](VideoSession& s) { s.state().reset(); });
+  return info.Env().Undefined();
+}
+
+Napi::Value VideoSessionWrap::ForgetBefore(const Napi::CallbackInfo& info) {
+  const auto oldest = static_cast<int64_t>(get_number(info[0], "frame"));
+  with_object(info.Env(), object_, [&](VideoSession& s) { s.forget_before(oldest); });
   return info.Env().Undefined();
 }
 

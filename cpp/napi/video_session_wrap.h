@@ -30,6 +30,7 @@ class VideoSessionWrap : public VideoObjectWrap<VideoSessionWrap, VideoSession> 
   Napi::Value Propagate(const Napi::CallbackInfo& info);
   Napi::Value RemoveObject(const Napi::CallbackInfo& info);
   Napi::Value Reset(const Napi::CallbackInfo& info);
+  Napi::Value ForgetBefore(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 };
 

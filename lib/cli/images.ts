@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { Sam2Error } from '../errors.js';
+import { readRegularFile } from '../regular_file.js';
 import type { ImageInput } from '../types.js';
 
 /** Decoded pixels of an image file: RGB, 8 bits per channel. */
@@ -17,11 +17,13 @@ export interface RgbImage extends ImageInput {
  *   viewers show (default true); false decodes the pixels as stored, as the official video loader does.
  */
 export async function readRgbImage(path: string, what: string, { orient = true } = {}): Promise<RgbImage> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new Sam2Error(`${what}: no such file: ${path}`);
-  if (!info.isFile()) throw new Sam2Error(`${what}: not a file: ${path}`);
+  // Read here rather than by sharp, which would wait forever on a FIFO or device.
+  const bytes = await readRegularFile(path).catch((err: NodeJS.ErrnoException) => {
+    const problem = err.code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${err.message}`;
+    throw new Sam2Error(`${what}: ${problem}`, { cause: err });
+  });
   try {
-    const image = sharp(path);
+    const image = sharp(bytes);
     const { data, info: out } = await (orient ? image.autoOrient() : image)
       .toColourspace('srgb')
       .removeAlpha()

@@ -1,13 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { onePositional, parseBox, parseInteger, parsePoint, splitObjectId } from '../cli/args.js';
-import { checkFfmpeg, listFrames, probeFrameCount, videoFrames } from '../cli/frames.js';
 import { readRgbImage } from '../cli/images.js';
 import { loadModelFromFlags, MODEL_FLAGS, modelHelp } from '../cli/model.js';
 import { Progress } from '../cli/progress.js';
 import { TrackOutput } from '../cli/track-output.js';
 import { Sam2Error } from '../errors.js';
 import type { Sam2Model } from '../model.js';
+import { checkFfmpeg, probeFrameCount, videoFrames } from '../video/ffmpeg.js';
+import { listFrameFiles } from '../video/frame_source.js';
 import type { VideoPointsOptions } from '../video/types.js';
 import { UsageError } from './command.js';
 import { defineCommand } from './define.js';
@@ -85,7 +86,7 @@ export const trackCommand = defineCommand({
       if (reverse) throw new UsageError('--reverse: needs a folder of frames (a video file is read once, forwards)');
       await checkFfmpeg();
     }
-    const frames = info.isDirectory() ? await listFrames(input) : undefined;
+    const frames = info.isDirectory() ? await listFrameFiles(input) : undefined;
     if (frames?.length === 0) throw new Sam2Error(`FRAMES_DIR: no JPEG or PNG files in ${input}`);
     if (frames && start >= frames.length) {
       throw new UsageError(`--frame: ${start} is past the last frame (${input} has ${frames.length})`);
@@ -157,8 +158,8 @@ async function trackFolder(run: Run, dir: string, frames: string[], reverse: boo
 
 /**
  * A video file: frames streamed from ffmpeg into a StreamingTracker, which keeps a bounded memory of past frames, so
- * a video of any length takes the same memory. (A VideoSession over an async iterable would copy every decoded
- * frame first.) Frames before --frame are decoded and skipped.
+ * a video of any length takes the same memory; the command needs nothing a VideoSession adds (its prompts are all
+ * on one frame, and it tracks forward only). Frames before --frame are decoded and skipped.
  */
 async function trackVideo(run: Run, path: string): Promise<number> {
   const declared = await probeFrameCount(path);

@@ -54,6 +54,8 @@ export interface NativeVideoState {
   propagate(call: { frame: number; reverse: boolean; image: NativeFrameImage | null }): Promise<FrameResult>;
   removeObject(objectId: number): void;
   reset(): void;
+  /** A streamed video no longer names frames before `frame`: drops what only they could use. */
+  forgetBefore(frame: number): void;
   dispose(): void;
 }
 

@@ -1,4 +1,4 @@
-import { Sam2Error, callNative } from '../errors.js';
+import { InvalidArgumentError, Sam2Error, callNative } from '../errors.js';
 import { invalidParameter, is } from '../validate.js';
 import { abortable, throwIfAborted } from './abort.js';
 import { openFrameSource, type FrameSource } from './frame_source.js';
@@ -23,6 +23,9 @@ import type {
 } from './types.js';
 
 const DEFAULT_CACHED_FRAMES = 8;
+// A streamed video has no known length. As for a StreamingTracker, the official pointer window then spans its
+// full 16 frames and no memory look-up stops at an end.
+const STREAM_FRAMES = 2 ** 31 - 1;
 
 /**
  * SAM 2 video tracking over a finite clip, with the semantics of the official `SAM2VideoPredictor`: prompt any
@@ -32,10 +35,18 @@ const DEFAULT_CACHED_FRAMES = 8;
  * without awaiting. Frames are decoded and encoded when needed, and at most `maxCachedFrames` frames' features are
  * kept. Per object and tracked frame the session keeps the official state: a bfloat16 memory (`64 * (S/16)^2` values)
  * and the low-res logits.
+ *
+ * A streamed video (an async iterable or a video file) is read in order, only as far as a call needs: a prompt on
+ * frame `n` reads up to `n`, and propagation reads one frame per step, until the source ends. Only its latest
+ * `maxCachedFrames` frames are kept (pixels, features and the per-frame state beyond what tracking attends to), so an
+ * endless source takes bounded memory. What it supports: prompts on any frame from the oldest kept one on (later
+ * frames are read up to it), and forward propagation, as far as the caller iterates. A frame no longer kept cannot be
+ * named again (an `InvalidArgumentError` naming the frame), and reverse propagation is refused. Opening reads the
+ * first 16 frames (the official object-pointer window, `max_obj_ptrs_in_encoder`): a stream that ends within them is
+ * a short video, kept whole and used like an array of frames; for any longer one forward tracking equals the
+ * official's without knowing the video's length.
  */
 export class VideoSession {
-  /** Number of frames. */
-  readonly frameCount: number;
   /** Frame width in pixels; prompts and masks use this size. */
   readonly width: number;
   /** Frame height in pixels. */
@@ -47,6 +58,8 @@ export class VideoSession {
   #objectIds: number[] = [];
   // Bumped by every call that changes the prompts or objects; a propagation started before one stops.
   #generation = 0;
+  // A stream's frames before this one are forgotten by the native state too.
+  #forgotten = 0;
 
   /** @internal Sessions come from `Sam2Model.createVideoSession`. */
   constructor(native: NativeVideoState, source: FrameSource, lowResSize: number, isModelDisposed: () => boolean) {
@@ -54,9 +67,13 @@ export class VideoSession {
     this.#source = source;
     this.#lowResSize = lowResSize;
     this.#queue = new SerialQueue(isModelDisposed, 'VideoSession');
-    this.frameCount = source.count;
     this.width = source.width;
     this.height = source.height;
+  }
+
+  /** Number of frames; for a streamed video, the frames read so far (it grows as calls read further). */
+  get frameCount(): number {
+    return this.#source.count;
   }
 
   /** The tracked objects, in the order they were first prompted. */
@@ -76,7 +93,7 @@ export class VideoSession {
    */
   async addPoints(options: VideoPointsOptions): Promise<FrameResult> {
     this.#queue.checkOpen();
-    const call = toPointsCall(options, this.frameCount, this.#lowResSize);
+    const call = toPointsCall(options, this.#frameLimit(), this.#lowResSize);
     return this.#queue.run(async () => {
       const image = await this.#pixels(call.frame);
       this.#generation++;
@@ -87,7 +104,7 @@ export class VideoSession {
   /** A mask prompt for one object on one frame, used as that frame's output as given. */
   async addMask(options: VideoMaskOptions): Promise<FrameResult> {
     this.#queue.checkOpen();
-    const call = toMaskCall(options, this.frameCount, this.width, this.height);
+    const call = toMaskCall(options, this.#frameLimit(), this.width, this.height);
     return this.#queue.run(async () => {
       const image = await this.#pixels(call.frame);
       this.#generation++;
@@ -102,7 +119,11 @@ export class VideoSession {
    */
   propagate(options: PropagateOptions = {}): AsyncIterableIterator<FrameResult> {
     this.#queue.checkOpen();
-    return this.#propagate(checkPropagateOptions(options, this.frameCount));
+    const plan = checkPropagateOptions(options, this.#frameLimit());
+    if (plan.reverse && this.#source.streamed) {
+      throw new InvalidArgumentError('reverse', 'a streamed video (async iterable or video file) propagates forward only');
+    }
+    return this.#propagate(plan);
   }
 
   /** Forgets an object (an unknown id is ignored). */
@@ -130,6 +151,7 @@ export class VideoSession {
   dispose(): void {
     if (this.#queue.disposed) return;
     this.#queue.dispose('the VideoSession was disposed');
+    this.#source.close();
     callSync(() => this.#native.dispose());
   }
 
@@ -145,10 +167,13 @@ export class VideoSession {
       }),
       signal,
     );
-    const order = processingOrder(plan.start ?? earliest, plan.maxFrames ?? this.frameCount, reverse, this.frameCount);
+    const start = plan.start ?? earliest;
+    const order = this.#source.streamed
+      ? forwardFrom(start, plan.maxFrames ?? Infinity)
+      : processingOrder(start, plan.maxFrames ?? this.frameCount, reverse, this.frameCount);
     for (const frame of order) {
       throwIfAborted(signal);
-      yield await abortable(
+      const result = await abortable(
         this.#queue.run(async () => {
           if (this.#generation !== generation) {
             throw new Sam2Error(
@@ -156,16 +181,36 @@ export class VideoSession {
                 'another propagate); start a new one',
             );
           }
+          // A stream's end is known only once read to it.
+          if (!(await this.#source.has(frame))) return undefined;
           const image = await this.#pixels(frame);
           return this.#record(await callNative(() => this.#native.propagate({ frame, reverse, image })));
         }),
         signal,
       );
+      if (result === undefined) return;
+      yield result;
     }
   }
 
-  /** The frame's pixels when the native side has no features for it. */
+  /** The frames a call may name: a stream's are checked when the call runs, as it is read. */
+  #frameLimit(): number {
+    return this.#source.streamed ? STREAM_FRAMES : this.frameCount;
+  }
+
+  /**
+   * The frame's pixels when the native side has no features for it. A stream is read up to the frame, and the native
+   * state forgets what only the frames it no longer keeps could use.
+   */
   async #pixels(frame: number): Promise<NativeFrameImage | null> {
+    if (!(await this.#source.has(frame))) {
+      throw new InvalidArgumentError('frame', `frame ${frame} is past the end of the video (${this.frameCount} frames)`);
+    }
+    const oldest = this.#source.oldest;
+    if (oldest > this.#forgotten) {
+      callSync(() => this.#native.forgetBefore(oldest));
+      this.#forgotten = oldest;
+    }
     return callSync(() => this.#native.hasFeatures(frame)) ? null : this.#source.read(frame);
   }
 
@@ -185,8 +230,20 @@ export async function createVideoSession(
   options: VideoSessionOptions = {},
 ): Promise<VideoSession> {
   const output = checkOutputOptions(checkOptionsObject(options), DEFAULT_CACHED_FRAMES);
-  const source = await openFrameSource(frames);
-  const geometry = { numFrames: source.count, width: source.width, height: source.height };
-  const native = callSync(() => model.createVideoState(tracking, { ...output, ...geometry }));
-  return new VideoSession(native, source, lowResSize, isModelDisposed);
+  const pointerWindow = is.positiveInt32(tracking.max_obj_ptrs_in_encoder) ? tracking.max_obj_ptrs_in_encoder : 16;
+  const source = await openFrameSource(frames, output.maxCachedFrames, pointerWindow);
+  const numFrames = source.streamed ? STREAM_FRAMES : source.count;
+  const geometry = { numFrames, width: source.width, height: source.height };
+  try {
+    const native = callSync(() => model.createVideoState(tracking, { ...output, ...geometry }));
+    return new VideoSession(native, source, lowResSize, isModelDisposed);
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+}
+
+/** Frame indices from `start` on, at most `count` of them. */
+function* forwardFrom(start: number, count: number): Generator<number> {
+  for (let frame = start; frame < start + count; frame++) yield frame;
 }

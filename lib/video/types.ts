@@ -2,10 +2,11 @@ import type { ImageInput } from '../types.js';
 
 /**
  * The frames of a video: a directory of JPEG/PNG files ordered by the number in their names (`00000.jpg`, ...; as
- * the official loader, which needs the name to be that number), decoded frames, or an async iterable of them. Every
- * frame must have the size of the first. A directory is decoded frame by frame as tracking reaches it; an async
- * iterable is read to its end and its frames kept (8-bit, at the video's size: a quarter of the official float32
- * frames at the same size), so for long or endless sources use a directory or `Sam2Model.createTracker`.
+ * the official loader, which needs the name to be that number), a video file (decoded by ffmpeg, which must be on
+ * PATH), decoded frames, or an async iterable of them. Every frame must have the size of the first. A directory is
+ * decoded frame by frame as tracking reaches it, any frame at any time. A video file or an async iterable is a
+ * stream: read in order only as far as calls need, with only the latest `maxCachedFrames` frames kept, so a camera or
+ * decoder feed may be endless; such a session propagates forward only (see `VideoSession`).
  */
 export type VideoFrames = string | readonly ImageInput[] | AsyncIterable<ImageInput>;
 
@@ -22,7 +23,11 @@ export interface VideoOutputOptions {
 
 /** Options of `Sam2Model.createVideoSession`. */
 export interface VideoSessionOptions extends VideoOutputOptions {
-  /** Frames whose backbone features stay in memory (default 8); others are decoded and encoded again when needed. */
+  /**
+   * Frames whose backbone features stay in memory (default 8); others are decoded and encoded again when needed.
+   * For a streamed video (a video file or an async iterable) also the latest frames kept at all: older ones can no
+   * longer be named.
+   */
   maxCachedFrames?: number;
 }
 

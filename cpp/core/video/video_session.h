@@ -2,6 +2,7 @@
 // A finite video: SAM2VideoPredictor's inference state with frames supplied on demand. Features of at most
 // `max_cached_frames` frames are held; any other frame's pixels come with the call that needs them.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -33,6 +34,9 @@ class VideoSession {
   // Returns the default start frame: the earliest conditioning frame.
   int64_t start_propagation() { return state_.consolidate(); }
   FrameResult propagate(int64_t frame, bool reverse, const RawImage* image);
+  // A streamed video's frames before `oldest` can no longer be named: drop what only they could use, so that an
+  // endless stream tracked forward takes bounded memory. Every conditioning frame is kept (the caller's prompts).
+  void forget_before(int64_t oldest) { state_.forget_before(oldest, std::numeric_limits<int64_t>::max()); }
 
  private:
   std::shared_ptr<const FrameFeatures> features(int64_t frame, const RawImage* image);

@@ -1,19 +1,14 @@
-// Where the track command's frames come from: a folder of images, or a video file decoded by ffmpeg.
+// Video files decoded by ffmpeg, streamed frame by frame: the frames of `sam2-node track VIDEO` and of
+// `Sam2Model.createVideoSession('clip.mp4')`.
 import { execFile, spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { Sam2Error } from '../errors.js';
-import type { RgbImage } from './images.js';
 
-// The files and the order a VideoSession reads from a folder (lib/video/frame_source.ts), which does not expose them:
-// the command needs the names for its output files and checks that the counts agree.
-const FRAME_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
-
-/** The image files of a folder of frames, in frame order: names compared with their numbers as numbers. */
-export async function listFrames(dir: string): Promise<string[]> {
-  const names = (await readdir(dir)).filter((n) => FRAME_EXTENSIONS.has(extname(n).toLowerCase()));
-  names.sort(new Intl.Collator('en', { numeric: true }).compare);
-  return names.map((n) => join(dir, n));
+/** One decoded frame: RGB, 8 bits per channel. */
+export interface DecodedFrame {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 3;
 }
 
 const NO_FFMPEG =
@@ -48,7 +43,7 @@ export async function probeFrameCount(path: string): Promise<number | undefined>
  * (a small text header with the size, then RGB bytes), so each frame brings its own size (rotated videos
  * included) and only one frame and the pipe's buffer are in memory; nothing is written to disk.
  */
-export async function* videoFrames(path: string, signal?: AbortSignal): AsyncGenerator<RgbImage> {
+export async function* videoFrames(path: string, signal?: AbortSignal): AsyncGenerator<DecodedFrame> {
   const args = ['-v', 'error', '-nostdin', '-i', path, '-f', 'image2pipe', '-c:v', 'pam', '-pix_fmt', 'rgb24', '-'];
   const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -95,7 +90,7 @@ export async function* videoFrames(path: string, signal?: AbortSignal): AsyncGen
 const END_OF_HEADER = 'ENDHDR\n';
 
 /** One PAM image from the front of `buffer`, or how many bytes must have arrived before it can be. */
-function takeFrame(buffer: Buffer): { image: RgbImage; rest: Buffer } | { need: number } {
+function takeFrame(buffer: Buffer): { image: DecodedFrame; rest: Buffer } | { need: number } {
   const end = buffer.indexOf(END_OF_HEADER);
   if (end < 0) return { need: buffer.length + 1 };
   const header = buffer.toString('latin1', 0, end);
