@@ -5,8 +5,10 @@
 // holding samples (ms) or one value (ms unless its `what` names another unit).
 // Options: --model NAME|DIR (repeatable; default: mini and tiny-1024, see models.mjs) --device cpu|cuda[:N]
 //          --dtype float32|float16|bfloat16 --threads N --warmup N --iters N (encode-sized work) --predict-iters N
-//          --suite image|video (repeatable; default both) --video-model NAME (repeatable; the models the video
-//          suite runs on, default mini) --video-frames N (timed frames per latency run)
+//          --suite image|video|soak (repeatable; default image and video) --video-model NAME (repeatable; the
+//          models the video suite runs on, default mini) --video-frames N (timed frames per latency run)
+//          soak (bench/soak.mjs; on mini alone unless --model is given): --soak-cycles N --soak-sessions N
+//          --soak-max-growth MiB; exits 1 when memory keeps growing
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -17,16 +19,18 @@ import { findPython } from '../scripts/lib/python.mjs';
 import { imageSuite } from './image.mjs';
 import { summarize } from './measure.mjs';
 import { BENCH_MODELS, DEFAULT_BENCH_MODELS, ensureBenchModel } from './models.mjs';
+import { soakSuite } from './soak.mjs';
 import { videoSuite } from './video.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const SUITES = [imageSuite, videoSuite];
+const SUITES = [imageSuite, videoSuite, soakSuite];
+const DEFAULT_SUITES = [imageSuite.name, videoSuite.name];
 
 function options() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', multiple: true, default: DEFAULT_BENCH_MODELS },
-      suite: { type: 'string', multiple: true, default: SUITES.map((s) => s.name) },
+      model: { type: 'string', multiple: true },
+      suite: { type: 'string', multiple: true, default: DEFAULT_SUITES },
       device: { type: 'string', default: 'cpu' },
       dtype: { type: 'string', default: 'float32' },
       // The cores of a small dev machine; pass the same number to both sides so the ratio compares runtimes.
@@ -38,6 +42,12 @@ function options() {
       // Video tracking on CPU takes a second or more per frame at 1024 px: the small model only, by default.
       'video-model': { type: 'string', multiple: true, default: ['mini'] },
       'video-frames': { type: 'string', default: '16' },
+      // The soak's cycles take about a second each on the mini model; a third of them make each plateau.
+      'soak-cycles': { type: 'string', default: '30' },
+      'soak-sessions': { type: 'string', default: '30' },
+      // Allocator caches and glibc arenas settle within the first third; a leaked mini model (~50 MiB) or a
+      // leaked session state per cycle exceeds this many times over.
+      'soak-max-growth': { type: 'string', default: '32' },
     },
   });
   const int = (name) => {
@@ -47,9 +57,12 @@ function options() {
   };
   const unknown = values.suite.filter((name) => !SUITES.some((s) => s.name === name));
   if (unknown.length) throw new Error(`--suite: unknown ${unknown.join(', ')} (known: ${SUITES.map((s) => s.name)})`);
+  // A soak alone runs on the small model: hundreds of loads of a large one would take an hour.
+  const soakOnly = values.suite.every((name) => name === soakSuite.name);
+  const models = values.model ?? (soakOnly ? ['mini'] : DEFAULT_BENCH_MODELS);
   return {
     suites: SUITES.filter((s) => values.suite.includes(s.name)),
-    models: values.model.map((m) => ({ label: m, dir: BENCH_MODELS.includes(m) ? ensureBenchModel(m) : resolve(m) })),
+    models: models.map((m) => ({ label: m, dir: BENCH_MODELS.includes(m) ? ensureBenchModel(m) : resolve(m) })),
     device: values.device,
     dtype: values.dtype,
     threads: int('threads'),
@@ -58,6 +71,9 @@ function options() {
     predictIters: int('predict-iters'),
     videoModels: values['video-model'],
     videoFrames: int('video-frames'),
+    soakCycles: int('soak-cycles'),
+    soakSessions: int('soak-sessions'),
+    soakMaxGrowth: int('soak-max-growth'),
   };
 }
 
@@ -144,3 +160,6 @@ const report = {
 };
 writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
 process.stdout.write(`\nwritten to ${out}\n`);
+const failures = results.filter((r) => r.failure);
+for (const r of failures) process.stderr.write(`\nFAILED: ${r.suite} on ${r.model}: ${r.failure}\n`);
+if (failures.length) process.exitCode = 1;

@@ -28,8 +28,9 @@ const DEFAULT_CACHED_FRAMES = 8;
 const STREAM_FRAMES = 2 ** 31 - 1;
 
 /**
- * SAM 2 video tracking over a finite clip, with the semantics of the official `SAM2VideoPredictor`: prompt any
- * objects on any frames, then {@link VideoSession.propagate} their masks through the video.
+ * SAM 2 video tracking over a clip (or a stream, see below), with the semantics of the official
+ * `SAM2VideoPredictor`: prompt any objects on any frames, then {@link VideoSession.propagate} their masks through the
+ * video.
  *
  * Calls run one at a time in call order (each changes the tracking state the next one reads); they may be issued
  * without awaiting. Frames are decoded and encoded when needed, and at most `maxCachedFrames` frames' features are
