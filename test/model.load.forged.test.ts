@@ -138,7 +138,7 @@ describe('Sam2Model.load of a forged model directory', () => {
       dtype: 'float32',
       threads: 1,
       imageSize: manifest.imageSize,
-      mean: manifest.mean,
+      mean: manifest.mean as [number, number, number],
       std: [0, 0.2, 0.2],
     });
     await expect(load).rejects.toThrow(/^model: std\[0\] must be in/);
