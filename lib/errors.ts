@@ -37,9 +37,9 @@ export class LibtorchNotFoundError extends Sam2Error {}
 export class NativeError extends Sam2Error {}
 
 // The addon tags its messages: "model: ", "disposed: " and "internal: " name categories, any other tag is the
-// offending parameter. Tags are identifiers (optionally dotted), so untagged c10 messages such as
-// "CUDA error: ..." or "std::bad_alloc: ..." are not mistaken for one.
-const TAG = /^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*): /;
+// offending parameter. Tags are identifiers, optionally dotted and indexed (`prompts[3].labels`), so untagged c10
+// messages such as "CUDA error: ..." or "std::bad_alloc: ..." are not mistaken for one.
+const TAG = /^([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)*): /;
 
 /** Turns an error thrown or rejected by the native addon into the matching typed error. */
 export function fromNative(err: unknown): Sam2Error {

@@ -4,6 +4,7 @@
  */
 export { Sam2Model } from './model.js';
 export { ImageEmbedding } from './embedding.js';
+export { MAX_BATCH_PROMPTS } from './predict_batch.js';
 export { connectedComponents } from './components.js';
 export {
   Sam2Error,
@@ -34,5 +35,6 @@ export type {
   LoadOptions,
   ModelInfo,
   Prediction,
+  PredictManyItem,
   PredictOptions,
 } from './types.js';

@@ -5,11 +5,12 @@ import { ImageEmbedding } from './embedding.js';
 import { EncodeQueue, checkBatchOptions, type EncodeQueueOptions } from './encode_queue.js';
 import { DisposedError, InvalidArgumentError, ModelLoadError, callNative, fromNative } from './errors.js';
 import { checkImage, type CheckedPixels } from './image.js';
-import { readManifest, verifyModelFiles, type Manifest } from './manifest.js';
-import { native, preloadNative, type NativeEmbedding, type NativeLoadOptions, type NativeModel } from './native.js';
-import { toNativePrompt } from './prompt.js';
-import type { ImageInput, LoadOptions, ModelInfo, Prediction, PredictOptions } from './types.js';
-import { invalidParameter, is } from './validate.js';
+import { manifestDigest, readManifest, verifyModelFiles, type Manifest } from './manifest.js';
+import { native, preloadNative, type NativeEmbedding, type NativeLoadOptions, type NativeModel, type NativePrompt } from './native.js';
+import { checkPromptList, toListedNativePrompt } from './predict_batch.js';
+import { PREDICT_OPTION_KEYS, toNativePrompt } from './prompt.js';
+import type { ImageInput, LoadOptions, ModelInfo, Prediction, PredictManyItem, PredictOptions } from './types.js';
+import { checkKnownKeys, invalidParameter, is } from './validate.js';
 import { createVideoSession, type VideoSession } from './video/session.js';
 import { createTracker, type StreamingTracker } from './video/tracker.js';
 import type { TrackerOptions, VideoFrames, VideoSessionOptions } from './video/types.js';
@@ -38,6 +39,9 @@ export class Sam2Model {
   /** The exported model's manifest.json, as checked at load. */
   readonly manifest: Readonly<Manifest>;
 
+  /** @internal Identifies the model's weights in portable embeddings (see manifestDigest). */
+  readonly modelDigest: Uint8Array;
+
   private constructor(nativeModel: NativeModel, manifest: Manifest, batch: EncodeQueueOptions) {
     this.#native = nativeModel;
     this.#encodes = new EncodeQueue((images) => {
@@ -46,6 +50,7 @@ export class Sam2Model {
       return nativeModel.encodeImage(data, width, height, channels).then((embedding) => [embedding]);
     }, batch);
     this.manifest = manifest;
+    this.modelDigest = manifestDigest(manifest);
     this.info = Object.freeze({
       ...nativeModel.info(),
       name: manifest.name,
@@ -103,24 +108,67 @@ export class Sam2Model {
    */
   async predict(embedding: ImageEmbedding, options: PredictOptions): Promise<Prediction> {
     this.#checkOpen();
-    if (!(embedding instanceof ImageEmbedding)) {
-      throw invalidParameter('embedding', 'an ImageEmbedding from encodeImage()', embedding);
-    }
-    if (embedding.owner !== this) throw new InvalidArgumentError('embedding', 'was made by another model');
-    if (embedding.disposed) throw new DisposedError('the ImageEmbedding was disposed');
+    const image = this.#nativeEmbedding(embedding, 'embedding');
     const prompt = toNativePrompt(options, this.info.lowResSize);
-    const r = await callNative(() => this.#native.predict(embedding.native, prompt));
-    const prediction: Prediction = {
-      count: r.count,
-      width: r.width,
-      height: r.height,
-      masks: r.masks,
-      scores: r.scores,
-      lowResLogits: r.lowResLogits,
-      lowResSize: r.lowResSize,
-    };
-    if (r.logits) prediction.logits = r.logits;
-    return prediction;
+    return toPrediction(await callNative(() => this.#native.predict(image, prompt)));
+  }
+
+  /**
+   * Predicts masks for many prompts on one image, e.g. every box of a detector, in one prompt-decoder batch: result
+   * `i` is what {@link Sam2Model.predict} gives for `prompts[i]` alone (to float rounding). Any mix of prompts works;
+   * prompts with the same number of points (boxes, or one click each) share one decoder call, and each further point
+   * count costs one more, because padding prompts to a common length would change their masks.
+   *
+   * ```ts
+   * const predictions = await model.predictBatch(embedding, boxes.map((box) => ({ box, multimask: false })));
+   * ```
+   *
+   * An empty list resolves to `[]` (a detector that found nothing is not an error).
+   *
+   * @throws {@link InvalidArgumentError} naming the bad prompt's field (`prompts[3].box`), or `prompts` when there
+   * are more than {@link MAX_BATCH_PROMPTS}.
+   */
+  async predictBatch(embedding: ImageEmbedding, prompts: readonly PredictOptions[]): Promise<Prediction[]> {
+    this.#checkOpen();
+    const image = this.#nativeEmbedding(embedding, 'embedding');
+    const list = checkPromptList(prompts, 'prompts');
+    const native = list.map((p, i) => toListedNativePrompt(p, this.info.lowResSize, `prompts[${i}]`));
+    return this.#predictQueries(list.map(() => image), native);
+  }
+
+  /**
+   * {@link Sam2Model.predictBatch} across images: each item is a prompt with the embedding it applies to, and all of
+   * them run in one prompt-decoder batch (one per point count). Result `i` answers `items[i]`.
+   *
+   * @throws {@link InvalidArgumentError} naming the bad item's field (`items[2].embedding`, `items[3].box`).
+   */
+  async predictMany(items: readonly PredictManyItem[]): Promise<Prediction[]> {
+    this.#checkOpen();
+    const list = checkPromptList(items, 'items');
+    const embeddings: NativeEmbedding[] = [];
+    const prompts = list.map((item, i) => {
+      const name = `items[${i}]`;
+      if (!is.object(item)) throw invalidParameter(name, 'an object with embedding and a prompt', item);
+      checkKnownKeys(item, ITEM_KEYS, `${name}.`);
+      const { embedding, ...prompt } = item;
+      embeddings.push(this.#nativeEmbedding(embedding, `${name}.embedding`));
+      return toListedNativePrompt(prompt, this.info.lowResSize, name);
+    });
+    return this.#predictQueries(embeddings, prompts);
+  }
+
+  /**
+   * Restores an embedding written by {@link ImageEmbedding.toBuffer}, in this or another process, onto this model's
+   * device. The buffer is checked in full (format version, the model's identity, sizes, a CRC-32) before use.
+   *
+   * @throws {@link InvalidArgumentError} (parameter `buffer`) when it is not a Buffer/Uint8Array, or is truncated,
+   * corrupt, of another format version, or made by a model with other weights or another image size.
+   */
+  async embeddingFromBuffer(buffer: Uint8Array): Promise<ImageEmbedding> {
+    this.#checkOpen();
+    if (!(buffer instanceof Uint8Array)) throw invalidParameter('buffer', 'a Buffer or Uint8Array', buffer);
+    const embedding = await callNative(() => this.#native.embeddingFromBuffer(buffer, this.modelDigest));
+    return new ImageEmbedding(embedding, this);
   }
 
   /**
@@ -157,6 +205,39 @@ export class Sam2Model {
   #checkOpen(): void {
     if (this.#disposed) throw new DisposedError('the Sam2Model was disposed');
   }
+
+  /** The native side of an embedding this model made, checked under parameter `name`. */
+  #nativeEmbedding(embedding: unknown, name: string): NativeEmbedding {
+    if (!(embedding instanceof ImageEmbedding)) {
+      throw invalidParameter(name, 'an ImageEmbedding from encodeImage()', embedding);
+    }
+    if (embedding.owner !== this) throw new InvalidArgumentError(name, 'was made by another model');
+    if (embedding.disposed) throw new DisposedError(`${name}: the ImageEmbedding was disposed`);
+    return embedding.native;
+  }
+
+  async #predictQueries(embeddings: NativeEmbedding[], prompts: NativePrompt[]): Promise<Prediction[]> {
+    if (prompts.length === 0) return [];
+    const results = await callNative(() => this.#native.predictBatch(embeddings, prompts));
+    return results.map(toPrediction);
+  }
+}
+
+const ITEM_KEYS: readonly string[] = ['embedding', ...PREDICT_OPTION_KEYS];
+
+/** The public shape of the addon's result (it builds exactly this; the copy keeps stray fields out). */
+function toPrediction(r: Prediction): Prediction {
+  const prediction: Prediction = {
+    count: r.count,
+    width: r.width,
+    height: r.height,
+    masks: r.masks,
+    scores: r.scores,
+    lowResLogits: r.lowResLogits,
+    lowResSize: r.lowResSize,
+  };
+  if (r.logits) prediction.logits = r.logits;
+  return prediction;
 }
 
 function checkLoadOptions(options: unknown): NativeLoadOptions {

@@ -14,6 +14,8 @@ export interface NativeEmbedding {
   readonly disposed: boolean;
   readonly width: number;
   readonly height: number;
+  /** The portable format (cpp/core/embedding_format.h), stamped with the model's digest. */
+  toBuffer(digest: Uint8Array): Buffer;
 }
 
 export interface NativePrompt {
@@ -38,6 +40,10 @@ export interface NativeModel extends NativeVideoModel {
   /** One encoder call on a batch; each embedding owns its memory. */
   encodeImages(images: { data: Uint8Array; width: number; height: number; channels: number }[]): Promise<NativeEmbedding[]>;
   predict(emb: NativeEmbedding, prompt: NativePrompt): Promise<Prediction>;
+  /** Prompt i on embeddings[i]; both arrays have the same length. */
+  predictBatch(embeddings: NativeEmbedding[], prompts: NativePrompt[]): Promise<Prediction[]>;
+  /** Parses and checks a toBuffer() buffer against this model (digest: see manifestDigest). */
+  embeddingFromBuffer(buffer: Uint8Array, digest: Uint8Array): Promise<NativeEmbedding>;
   dispose(): void;
 }
 

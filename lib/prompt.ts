@@ -7,6 +7,11 @@ import { describe, invalidParameter, is } from './validate.js';
 const BOX_TOP_LEFT = 2;
 const BOX_BOTTOM_RIGHT = 3;
 
+/** The keys of {@link PredictOptions}. */
+export const PREDICT_OPTION_KEYS: readonly string[] = [
+  'points', 'labels', 'box', 'maskInput', 'multimask', 'returnLogits', 'holeArea', 'sprinkleArea',
+];
+
 /** Checks {@link PredictOptions} and lays the prompt out as the addon takes it. */
 export function toNativePrompt(options: unknown, lowResSize: number): NativePrompt {
   if (!is.object(options)) throw invalidParameter('options', 'an object with points, box or maskInput', options);

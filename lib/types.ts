@@ -1,3 +1,5 @@
+import type { ImageEmbedding } from './embedding.js';
+
 /** Where a model runs: the CPU, the default CUDA device, or CUDA device `n`. */
 export type Device = 'cpu' | 'cuda' | `cuda:${number}`;
 
@@ -76,6 +78,12 @@ export interface PredictOptions {
   holeArea?: number;
   /** Remove foreground specks of at most this many low-resolution pixels (default 0: off). */
   sprinkleArea?: number;
+}
+
+/** One query of {@link Sam2Model.predictMany}: a prompt ({@link PredictOptions}) and the image it applies to. */
+export interface PredictManyItem extends PredictOptions {
+  /** The image's embedding, from the model that predicts. */
+  embedding: ImageEmbedding;
 }
 
 /** Masks predicted for one prompt. */

@@ -1,48 +1,15 @@
 // Parity with Meta's official SAM 2 image predictor (shared/parity/mini), through the public API only.
 // Tolerances are the fixtures' (README "Sensitivity"): they sit well above float32 noise and well below a slip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedComponents, type ImageEmbedding, type PredictOptions, type Sam2Model } from '../lib/index.js';
+import { connectedComponents, type ImageEmbedding, type Sam2Model } from '../lib/index.js';
 import { upsampleBilinear } from './helpers/bilinear.js';
-import { differingFraction, maxAbsDiff, relL2 } from './helpers/compare.js';
-import {
-  manifest,
-  readBin,
-  readImage,
-  slice,
-  type BinEntry,
-  type ImageFixture,
-  type PredictCall,
-  type PredictCase,
-} from './helpers/fixtures.js';
+import { maxAbsDiff, relL2 } from './helpers/compare.js';
+import { manifest, readBin, readImage, type BinEntry, type PredictCall } from './helpers/fixtures.js';
 import { loadTestModel, tolerance } from './helpers/model.js';
-
-const MAX_MASK_DIFF = tolerance.maskFraction;
-const MAX_REL_L2 = tolerance.relL2;
-const MAX_SCORE_DIFF = tolerance.score;
+import { case1Of, expectLogits, expectMasks, expectScores, fixtureOptions } from './helpers/parity.js';
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
-
-function expectMasks(actual: Uint8Array, entry: BinEntry): void {
-  expect(differingFraction(actual, readBin(entry, 'uint8'))).toBeLessThanOrEqual(MAX_MASK_DIFF);
-}
-
-function expectLogits(actual: Float32Array | undefined, entry: BinEntry): void {
-  expect(actual).toBeInstanceOf(Float32Array);
-  expect(relL2(actual ?? new Float32Array(), readBin(entry, 'float32'))).toBeLessThanOrEqual(MAX_REL_L2);
-}
-
-function expectScores(actual: Float32Array, entry: BinEntry): void {
-  expect(maxAbsDiff(actual, readBin(entry, 'float32'))).toBeLessThanOrEqual(MAX_SCORE_DIFF);
-}
-
-function case1Of(fixture: ImageFixture): PredictCase {
-  return fixture.cases.find((c) => c.id === 'case1') as PredictCase;
-}
-
-function argmax(values: Float32Array): number {
-  return values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
-}
 
 describe('fixture decoding', () => {
   it('decodes square.png to the pixels behind the official preprocessed input', () => {
@@ -73,19 +40,7 @@ describe.each(Object.keys(manifest.image_predictor.images))('image predictor par
   let model: Sam2Model;
   let embedding: ImageEmbedding;
 
-  /** The official call as public API options; the mask input is the official case-1 best mask. */
-  function toOptions(call: PredictCall): PredictOptions {
-    const options: PredictOptions = { multimask: call.multimask_output, returnLogits: call.return_logits };
-    if (call.point_coords) options.points = call.point_coords;
-    if (call.point_labels) options.labels = call.point_labels;
-    if (call.box) options.box = call.box;
-    if (call.mask_input !== null) {
-      const count = case1.low_res_masks.shape[0];
-      const best = argmax(readBin(case1.iou_predictions, 'float32'));
-      options.maskInput = slice(readBin(case1.low_res_masks, 'float32'), best, count);
-    }
-    return options;
-  }
+  const toOptions = (call: PredictCall) => fixtureOptions(call, fixture);
 
   beforeAll(async () => {
     model = await loadTestModel();
@@ -119,7 +74,7 @@ describe.each(Object.keys(manifest.image_predictor.images))('image predictor par
     const [count, L] = hf.postprocessed_low_res_logits.shape;
     const lowRes = readBin(hf.postprocessed_low_res_logits, 'float32');
     const filled = upsampleBilinear(lowRes, count, L, L, r.height, r.width);
-    expect(relL2(r.logits ?? new Float32Array(), filled)).toBeLessThanOrEqual(MAX_REL_L2);
+    expect(relL2(r.logits ?? new Float32Array(), filled)).toBeLessThanOrEqual(tolerance.relL2);
     // What the predictor returns as low-res logits and scores is unaffected by the filling.
     expectLogits(r.lowResLogits, case1.low_res_masks);
     expectScores(r.scores, case1.iou_predictions);

@@ -1,6 +1,8 @@
 #include "core/image_predictor.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/errors.h"
 #include "core/postprocess.h"
@@ -33,47 +35,34 @@ std::vector<ImageEmbedding> encode_images(Model& model, const std::vector<RawIma
 
 namespace {
 
-void check_prompt(const ImagePrompt& p, int64_t low_res_size) {
+void check_prompt(const ImagePrompt& p, int64_t low_res_size, const std::string& prefix) {
+  const auto fail = [&prefix](const char* field, const std::string& message) {
+    throw ArgumentError(prefix + field, message);
+  };
   if (p.coords.size() != 2 * p.labels.size()) {
-    throw ArgumentError("labels", "expected one label per point (" + std::to_string(p.coords.size() / 2) +
-                                      " points, " + std::to_string(p.labels.size()) + " labels)");
+    fail("labels", "expected one label per point (" + std::to_string(p.coords.size() / 2) + " points, " +
+                       std::to_string(p.labels.size()) + " labels)");
   }
   for (float c : p.coords) {
-    if (!std::isfinite(c)) throw ArgumentError("points", "coordinates must be finite numbers");
+    if (!std::isfinite(c)) fail("points", "coordinates must be finite numbers");
   }
   for (int32_t l : p.labels) {
-    if (l < 0 || l > 3) throw ArgumentError("labels", "labels must be 0 (negative) or 1 (positive)");
+    if (l < 0 || l > 3) fail("labels", "labels must be 0 (negative) or 1 (positive)");
   }
   if (p.mask_input && static_cast<int64_t>(p.mask_input->size()) != low_res_size * low_res_size) {
-    throw ArgumentError("maskInput", "expected " + std::to_string(low_res_size * low_res_size) + " values (" +
-                                         std::to_string(low_res_size) + "x" + std::to_string(low_res_size) + ")");
+    fail("maskInput", "expected " + std::to_string(low_res_size * low_res_size) + " values (" +
+                          std::to_string(low_res_size) + "x" + std::to_string(low_res_size) + ")");
   }
-  if (p.labels.empty() && !p.mask_input) throw ArgumentError("points", "give at least one point, a box or a maskInput");
-  if (p.hole_area < 0) throw ArgumentError("holeArea", "must be >= 0");
-  if (p.sprinkle_area < 0) throw ArgumentError("sprinkleArea", "must be >= 0");
+  if (p.labels.empty() && !p.mask_input) fail("points", "give at least one point, a box or a maskInput");
+  if (p.hole_area < 0) fail("holeArea", "must be >= 0");
+  if (p.sprinkle_area < 0) fail("sprinkleArea", "must be >= 0");
 }
 
-}  // namespace
-
-ImagePrediction predict_image(Model& model, const ImageEmbedding& emb, const ImagePrompt& prompt) {
-  const int64_t L = model.low_res_size();
-  check_prompt(prompt, L);
-  const auto n = static_cast<int64_t>(prompt.labels.size());
-  const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
-
-  // Original pixels -> model pixels in the official order of operations (x / W * S, in float32).
-  auto coords = torch::from_blob(const_cast<float*>(prompt.coords.data()), {1, n, 2}, f32)
-                    .div(torch::tensor({static_cast<float>(emb.width), static_cast<float>(emb.height)}, f32))
-                    .mul(static_cast<double>(model.image_size()));
-  auto labels = torch::from_blob(const_cast<int32_t*>(prompt.labels.data()), {1, n}, torch::kInt32).to(torch::kLong);
-  auto mask_input = prompt.mask_input
-                        ? torch::from_blob(const_cast<float*>(prompt.mask_input->data()), {1, 1, L, L}, f32).clone()
-                        : torch::zeros({1, 1, L, L}, f32);
-  auto has_mask = torch::full({1}, prompt.mask_input.has_value(), torch::kBool);
-
-  auto out = model.decode(emb.embed, emb.feat_s0, emb.feat_s1, coords, labels, mask_input, has_mask);
-  auto sel = select_hypotheses(out.masks.to(torch::kFloat32), out.iou.to(torch::kFloat32), prompt.multimask);
-
+// Selection, hole filling, upsampling and thresholding of one query's decoder output ([1,4,L,L], [1,4]).
+ImagePrediction finish(const ImageQuery& query, const torch::Tensor& masks, const torch::Tensor& iou, int64_t L) {
+  const auto& emb = *query.embedding;
+  const auto& prompt = query.prompt;
+  auto sel = select_hypotheses(masks, iou, prompt.multimask);
   auto low_res = sel.masks;  // [1,K,L,L]
   auto filled = fill_holes_and_sprinkles(low_res, prompt.hole_area, prompt.sprinkle_area);
   auto logits = upsample_logits(filled, emb.height, emb.width)[0];
@@ -88,6 +77,96 @@ ImagePrediction predict_image(Model& model, const ImageEmbedding& emb, const Ima
   r.low_res_logits = low_res[0].clamp(-32.0, 32.0).cpu().contiguous();
   if (prompt.return_logits) r.logits = logits.cpu().contiguous();
   return r;
+}
+
+// One decoder call for queries that all have `n` points. The images' features are stacked only when the
+// queries span several images; prompts on one image broadcast against its [1,...] features instead of
+// copying them per prompt.
+void decode_group(Model& model, const std::vector<const ImageQuery*>& group, int64_t n,
+                  std::vector<ImagePrediction>& out, const std::vector<size_t>& slots) {
+  const int64_t L = model.low_res_size();
+  const auto b = static_cast<int64_t>(group.size());
+  const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+  auto coords = torch::empty({b, n, 2}, f32);
+  std::vector<float> sizes;  // per query: the image's width, height
+  auto labels = torch::empty({b, n}, torch::kLong);
+  auto mask_input = torch::zeros({b, 1, L, L}, f32);
+  auto has_mask = torch::zeros({b}, torch::kBool);
+  std::vector<const ImageEmbedding*> images;
+  std::vector<int64_t> image_of(group.size());
+  for (int64_t i = 0; i < b; ++i) {
+    const auto& q = *group[i];
+    const auto& p = q.prompt;
+    if (n > 0) {
+      coords[i].copy_(torch::from_blob(const_cast<float*>(p.coords.data()), {n, 2}, f32));
+      labels[i].copy_(torch::from_blob(const_cast<int32_t*>(p.labels.data()), {n}, torch::kInt32));
+    }
+    sizes.push_back(static_cast<float>(q.embedding->width));
+    sizes.push_back(static_cast<float>(q.embedding->height));
+    if (p.mask_input) {
+      mask_input[i][0].copy_(torch::from_blob(const_cast<float*>(p.mask_input->data()), {L, L}, f32));
+      has_mask[i] = true;
+    }
+    auto found = std::find(images.begin(), images.end(), q.embedding.get());
+    image_of[i] = found - images.begin();
+    if (found == images.end()) images.push_back(q.embedding.get());
+  }
+  // Original pixels -> model pixels in the official order of operations (x / W * S, in float32).
+  coords = coords.div(torch::from_blob(sizes.data(), {b, 1, 2}, f32)).mul(static_cast<double>(model.image_size()));
+
+  torch::Tensor embed, s0, s1;
+  if (images.size() == 1) {
+    embed = images[0]->embed, s0 = images[0]->feat_s0, s1 = images[0]->feat_s1;
+  } else {
+    std::vector<torch::Tensor> e, f0, f1;
+    for (const auto* image : images) e.push_back(image->embed), f0.push_back(image->feat_s0), f1.push_back(image->feat_s1);
+    auto index = torch::tensor(image_of, torch::kLong).to(images[0]->embed.device());
+    embed = torch::cat(e).index_select(0, index);
+    s0 = torch::cat(f0).index_select(0, index);
+    s1 = torch::cat(f1).index_select(0, index);
+  }
+
+  auto dec = model.decode(embed, s0, s1, coords, labels, mask_input, has_mask);
+  auto masks = dec.masks.to(torch::kFloat32);
+  auto iou = dec.iou.to(torch::kFloat32);
+  for (int64_t i = 0; i < b; ++i) {
+    out[slots[i]] = finish(*group[i], masks.narrow(0, i, 1), iou.narrow(0, i, 1), L);
+  }
+}
+
+// Groups by point count: the decoder attends over every prompt token, so padding a shorter prompt with
+// extra (0,0)/-1 points (the official convention for ragged batches) changes its masks, and each result
+// must equal that prompt's own prediction. Detector boxes, AMG grids and same-sized click lists stay one call.
+std::vector<ImagePrediction> run_queries(Model& model, const std::vector<const ImageQuery*>& queries) {
+  std::vector<ImagePrediction> out(queries.size());
+  std::map<size_t, std::pair<std::vector<const ImageQuery*>, std::vector<size_t>>> groups;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    auto& [group, slots] = groups[queries[i]->prompt.labels.size()];
+    group.push_back(queries[i]);
+    slots.push_back(i);
+  }
+  for (const auto& [n, g] : groups) decode_group(model, g.first, static_cast<int64_t>(n), out, g.second);
+  return out;
+}
+
+}  // namespace
+
+ImagePrediction predict_image(Model& model, const ImageQuery& query) {
+  check_prompt(query.prompt, model.low_res_size(), "");
+  return std::move(run_queries(model, {&query})[0]);
+}
+
+std::vector<ImagePrediction> predict_batch(Model& model, const std::vector<ImageQuery>& queries) {
+  if (queries.size() > kMaxBatchPrompts) {
+    throw ArgumentError("prompts", "at most " + std::to_string(kMaxBatchPrompts) + " prompts per call, got " +
+                                       std::to_string(queries.size()));
+  }
+  std::vector<const ImageQuery*> pointers;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    check_prompt(queries[i].prompt, model.low_res_size(), "prompts[" + std::to_string(i) + "].");
+    pointers.push_back(&queries[i]);
+  }
+  return run_queries(model, pointers);
 }
 
 }  // namespace sam2

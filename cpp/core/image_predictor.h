@@ -2,6 +2,7 @@
 // The official SAM2ImagePredictor's behaviour over an exported model.
 #include <torch/torch.h>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -38,6 +39,21 @@ struct ImagePrediction {
 ImageEmbedding encode_image(Model& model, const RawImage& image);
 // One encoder call on a batch; each embedding owns its own memory, as if encoded alone.
 std::vector<ImageEmbedding> encode_images(Model& model, const std::vector<RawImage>& images);
-ImagePrediction predict_image(Model& model, const ImageEmbedding& embedding, const ImagePrompt& prompt);
+// Most prompts one predict_batch call takes: the decoder's activations grow linearly with the batch (about
+// 20 MiB per prompt at S=1024), so this bounds one call's peak memory to a few GiB.
+constexpr size_t kMaxBatchPrompts = 256;
+
+// One prompt on one image.
+struct ImageQuery {
+  std::shared_ptr<const ImageEmbedding> embedding;
+  ImagePrompt prompt;
+};
+
+// A batch of one: bad input throws ArgumentError naming the bare field (`points`).
+ImagePrediction predict_image(Model& model, const ImageQuery& query);
+// Every query in as few decoder calls as the prompts allow: one per distinct point count (see the .cpp for
+// why prompts are not padded to a common length). Result i answers query i, as predict_image would alone.
+// Bad input throws ArgumentError naming `prompts[i].<field>`.
+std::vector<ImagePrediction> predict_batch(Model& model, const std::vector<ImageQuery>& queries);
 
 }  // namespace sam2

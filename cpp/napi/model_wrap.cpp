@@ -7,6 +7,7 @@
 #include "napi/addon_data.h"
 #include "napi/convert.h"
 #include "napi/embedding_wrap.h"
+#include "napi/image_convert.h"
 #include "napi/promise_worker.h"
 #include "napi/tracker_wrap.h"
 #include "napi/video_session_wrap.h"
@@ -21,7 +22,10 @@ Napi::Function ModelWrap::Define(Napi::Env env) {
   return DefineClass(env, "NativeModel",
                      {InstanceMethod<&ModelWrap::Info>("info"), InstanceMethod<&ModelWrap::EncodeImage>("encodeImage"),
                       InstanceMethod<&ModelWrap::EncodeImages>("encodeImages"),
-                      InstanceMethod<&ModelWrap::Predict>("predict"), InstanceMethod<&ModelWrap::Dispose>("dispose"),
+                      InstanceMethod<&ModelWrap::Predict>("predict"),
+                      InstanceMethod<&ModelWrap::PredictBatch>("predictBatch"),
+                      InstanceMethod<&ModelWrap::EmbeddingFromBuffer>("embeddingFromBuffer"),
+                      InstanceMethod<&ModelWrap::Dispose>("dispose"),
                       InstanceMethod<&ModelWrap::CreateVideoState>("createVideoState"),
                       InstanceMethod<&ModelWrap::CreateTracker>("createTracker")});
 }
@@ -143,35 +147,53 @@ Napi::Value ModelWrap::EncodeImages(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto m = model(env);
-  auto embedding = EmbeddingWrap::Unwrap(info[0])->get(env, id_);
-  if (!info[1].IsObject()) throw_argument(env, "prompt", "must be an object");
-  const auto p = info[1].As<Napi::Object>();
-  ImagePrompt prompt;
-  prompt.coords = get_typed_vector<float>(p, "coords");
-  prompt.labels = get_typed_vector<int32_t>(p, "labels");
-  if (!p.Get("maskInput").IsNull() && !p.Get("maskInput").IsUndefined()) {
-    prompt.mask_input = get_typed_vector<float>(p, "maskInput");
-  }
-  prompt.multimask = get_bool(p, "multimask", true);
-  prompt.return_logits = get_bool(p, "returnLogits", false);
-  prompt.hole_area = get_int(p, "holeArea", 0);
-  prompt.sprinkle_area = get_int(p, "sprinkleArea", 0);
-
+  const ImageQuery query{EmbeddingWrap::Unwrap(info[0])->get(env, id_), get_image_prompt(info[1], "prompt")};
   auto result = std::make_shared<ImagePrediction>();
   return PromiseWorker::Queue(
-      env, threads_, [m, embedding, prompt, result] { *result = predict_image(*m, *embedding, prompt); },
-      [result](Napi::Env env) -> Napi::Value {
-        auto obj = Napi::Object::New(env);
-        obj.Set("count", Napi::Number::New(env, static_cast<double>(result->count)));
-        obj.Set("width", Napi::Number::New(env, static_cast<double>(result->width)));
-        obj.Set("height", Napi::Number::New(env, static_cast<double>(result->height)));
-        obj.Set("lowResSize", Napi::Number::New(env, static_cast<double>(result->low_res_size)));
-        obj.Set("masks", tensor_to_typed_array(env, result->masks));
-        obj.Set("scores", tensor_to_typed_array(env, result->scores));
-        obj.Set("lowResLogits", tensor_to_typed_array(env, result->low_res_logits));
-        if (result->logits) obj.Set("logits", tensor_to_typed_array(env, *result->logits));
-        return obj;
+      env, threads_, [m, query, result] { *result = predict_image(*m, query); },
+      [result](Napi::Env env) { return image_prediction_to_js(env, *result); });
+}
+
+Napi::Value ModelWrap::PredictBatch(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  if (!info[0].IsArray() || !info[1].IsArray() ||
+      info[0].As<Napi::Array>().Length() != info[1].As<Napi::Array>().Length()) {
+    throw_argument(env, "prompts", "expected arrays of embeddings and prompts of the same length");
+  }
+  const auto embeddings = info[0].As<Napi::Array>();
+  const auto prompts = info[1].As<Napi::Array>();
+  std::vector<ImageQuery> queries;
+  for (uint32_t i = 0; i < prompts.Length(); ++i) {
+    const std::string name = "prompts[" + std::to_string(i) + "]";
+    queries.push_back({EmbeddingWrap::Unwrap(embeddings.Get(i))->get(env, id_), get_image_prompt(prompts.Get(i), name)});
+  }
+  auto results = std::make_shared<std::vector<ImagePrediction>>();
+  return PromiseWorker::Queue(
+      env, threads_, [m, queries = std::move(queries), results] { *results = predict_batch(*m, queries); },
+      [results](Napi::Env env) -> Napi::Value {
+        auto out = Napi::Array::New(env, results->size());
+        for (size_t i = 0; i < results->size(); ++i) {
+          out.Set(static_cast<uint32_t>(i), image_prediction_to_js(env, (*results)[i]));
+        }
+        return out;
       });
+}
+
+Napi::Value ModelWrap::EmbeddingFromBuffer(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto m = model(env);
+  const auto bytes = get_bytes(info[0], "buffer");
+  const auto digest = get_model_digest(info[1]);
+  auto result = std::make_shared<std::shared_ptr<const ImageEmbedding>>();
+  const uint64_t owner = id_;
+  return PromiseWorker::Queue(
+      env, threads_,
+      [m, bytes, digest, result] {
+        *result = std::make_shared<const ImageEmbedding>(read_embedding(bytes.data, bytes.length, digest, *m));
+      },
+      [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); },
+      {info[0]});
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {

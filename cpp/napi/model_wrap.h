@@ -1,5 +1,5 @@
 #pragma once
-// JS handle on a loaded Model: info, encodeImage(s), predict, dispose. Every model call runs on the
+// JS handle on a loaded Model: info, encodeImage(s), predict(Batch), embeddingFromBuffer, dispose. Every model call runs on the
 // thread pool; the wrap only converts arguments and results.
 #include <napi.h>
 
@@ -23,6 +23,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   // encodeImages([{ data, width, height, channels }, ...]) -> Promise<NativeEmbedding[]>: one batched encoder call.
   Napi::Value EncodeImages(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
+  // predictBatch(embeddings[], prompts[]) -> Promise<Prediction[]>: query i is prompts[i] on embeddings[i].
+  Napi::Value PredictBatch(const Napi::CallbackInfo& info);
+  // embeddingFromBuffer(buffer, digest) -> Promise<NativeEmbedding>: the portable format, checked in the core.
+  Napi::Value EmbeddingFromBuffer(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   // Video: createVideoState(tracking, options) and createTracker(tracking, options), see the wraps.
   Napi::Value CreateVideoState(const Napi::CallbackInfo& info);
