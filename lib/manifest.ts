@@ -85,6 +85,17 @@ export async function readManifest(dir: string): Promise<Manifest> {
 }
 
 /**
+ * What identifies a model's weights across processes and machines: sha256 over the sorted `name:sha256` lines of
+ * the manifest's files. Portable embeddings carry it, so one from another model is refused.
+ */
+export function manifestDigest(manifest: Manifest): Uint8Array {
+  const lines = Object.entries(manifest.files)
+    .map(([file, { sha256: hash }]) => `${file}:${hash}\n`)
+    .sort();
+  return new Uint8Array(createHash('sha256').update(lines.join('')).digest());
+}
+
+/**
  * Checks every listed file's presence, size and sha256. Nothing outside the model directory is read: a symbolic link
  * that leads out of it is refused before its target is opened, and errors never tell what lies outside.
  */

@@ -1,12 +1,16 @@
 #include "napi/embedding_wrap.h"
 
+#include "core/embedding_format.h"
 #include "napi/addon_data.h"
+#include "napi/image_convert.h"
+#include "napi/promise_worker.h"
 
 namespace sam2::napi {
 
 Napi::Function EmbeddingWrap::Define(Napi::Env env) {
   return DefineClass(env, "NativeEmbedding",
                      {InstanceMethod<&EmbeddingWrap::Dispose>("dispose"),
+                      InstanceMethod<&EmbeddingWrap::ToBuffer>("toBuffer"),
                       InstanceAccessor<&EmbeddingWrap::Disposed>("disposed"),
                       InstanceAccessor<&EmbeddingWrap::Width>("width"),
                       InstanceAccessor<&EmbeddingWrap::Height>("height")});
@@ -44,6 +48,20 @@ std::shared_ptr<const ImageEmbedding> EmbeddingWrap::get(Napi::Env env, uint64_t
 Napi::Value EmbeddingWrap::Dispose(const Napi::CallbackInfo& info) {
   embedding_.reset();
   return info.Env().Undefined();
+}
+
+Napi::Value EmbeddingWrap::ToBuffer(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  if (!embedding_) throw Napi::Error::New(env, "disposed: the embedding has been disposed");
+  const auto digest = get_model_digest(info[0]);
+  auto buffer = Napi::Buffer<uint8_t>::New(env, embedding_buffer_size(*embedding_));
+  try {
+    write_embedding(*embedding_, digest, buffer.Data());
+  } catch (...) {
+    // A device copy can fail (CUDA errors): a JS error, never a C++ exception through N-API.
+    throw Napi::Error::New(env, current_exception_message());
+  }
+  return buffer;
 }
 
 Napi::Value EmbeddingWrap::Disposed(const Napi::CallbackInfo& info) {
