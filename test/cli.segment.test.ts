@@ -52,7 +52,7 @@ describe('sam2-node segment', () => {
   it('prints its options on --help', async () => {
     const r = await runCli(['segment', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--model', '--point', '--box', '--multimask', '--out', '--json']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--model', '--point', '--box', '--boxes', '--multimask', '--out', '--json']) expect(r.stdout).toContain(flag);
   });
 
   it.each<[string, string[], string]>([
@@ -65,6 +65,8 @@ describe('sam2-node segment', () => {
     ['an inverted box', ['a.png', '--model', 'm', '--box', '10,10,5,5'], '--box'],
     ['--out not a .png', ['a.png', '--model', 'm', '--point', '1,2', '--out', 'mask.jpg'], '--out'],
     ['an unknown flag', ['a.png', '--model', 'm', '--point', '1,2', '--fast'], '--fast'],
+    ['--boxes with --point', ['a.png', '--model', 'm', '--boxes', 'b.json', '--point', '1,2'], '--boxes'],
+    ['--boxes with --multimask', ['a.png', '--model', 'm', '--boxes', 'b.json', '--multimask'], '--boxes'],
   ])('exits with 2 on %s, naming it, with the usage', async (_, args, named) => {
     const r = await runCli(['segment', ...args]);
     expect(r.code).toBe(2);
@@ -158,5 +160,53 @@ describe('sam2-node segment', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  describe('--boxes', () => {
+    const boxes = [
+      [390, 34.5, 595, 174],
+      [20, 200, 300, 390],
+      [100, 50, 260, 180],
+    ];
+
+    it('segments every box of the file in one run: a mask each, one overlay, each listed in --json', async () => {
+      const file = join(scratch, 'boxes.json');
+      await writeFile(file, JSON.stringify(boxes));
+      const out = join(scratch, 'boxes', 'b.png');
+      const r = await runCli(['segment', wide, '--model', model, '--boxes', file, '--json', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as Omit<SegmentJson, 'prompt' | 'best'> & {
+        boxes: string;
+        masks: (SegmentJson['masks'][number] & { box: number[] })[];
+      };
+      expect(result).toMatchObject({ image: wide, width: W, height: H, boxes: file, overlay: join(scratch, 'boxes', 'b.overlay.png') });
+      expect(result.masks.map((m) => m.box)).toEqual(boxes);
+      expect(result.masks.map((m) => m.file)).toEqual([0, 1, 2].map((i) => join(scratch, 'boxes', `b-box${i}.png`)));
+      for (const m of result.masks) {
+        const fromRle = rleToMask(m.segmentation);
+        expect((await readMaskPng(m.file)).data).toEqual(fromRle.map((v) => v * 255));
+        expect(m.area).toBe(fromRle.reduce((a, b) => a + b, 0));
+      }
+      expect((await sharp(result.overlay as string).metadata()).width).toBe(W);
+
+      const text = await runCli(['segment', wide, '--model', model, '--boxes', file, '--no-overlay', '--out', out]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('3 boxes');
+      expect(text.stdout).toMatch(/box 2 \[100, 50, 260, 180\]: score \d\.\d{3}, \d+ px/);
+    });
+
+    it.each<[string, string | null, string]>([
+      ['a missing file', null, 'cannot read'],
+      ['invalid JSON', '[[1, 2, 3, 4]', 'not valid JSON'],
+      ['an empty array', '[]', 'non-empty JSON array'],
+      ['an inverted box', '[[1, 2, 3, 4], [10, 10, 5, 5]]', 'box 1'],
+    ])('exits with 1 on %s, naming --boxes', async (_, content, text) => {
+      const file = join(scratch, `bad-boxes-${text.replace(/\W/g, '')}.json`);
+      if (content !== null) await writeFile(file, content);
+      const r = await runCli(['segment', wide, '--model', model, '--boxes', file, '--out', join(scratch, 'x.png')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('--boxes: ');
+      expect(r.stderr).toContain(text);
+    });
   });
 });

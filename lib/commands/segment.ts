@@ -1,16 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { onePositional, parseBox, parsePoint } from '../cli/args.js';
 import { readRgbImage } from '../cli/images.js';
+import { maskOutputFiles, writeMask, type MaskResult } from '../cli/mask-files.js';
 import { loadModelFromFlags, MODEL_FLAGS, modelHelp } from '../cli/model.js';
-import { maskArea, maskBoundingBox } from '../output/geometry.js';
 import { renderOverlayPng, type OverlayOptions } from '../output/overlay.js';
-import { maskToPng } from '../output/png.js';
-import { maskToRle } from '../output/rle.js';
 import { UsageError } from './command.js';
 import { defineCommand } from './define.js';
+import { segmentBoxes } from './segment_boxes.js';
 
 const usage = `Usage: sam2-node segment IMAGE --model DIR (--point X,Y[:L] ... | --box X0,Y0,X1,Y1) [options]
+       sam2-node segment IMAGE --model DIR --boxes BOXES.json [options]
 
 Segments the object marked by clicks and/or a box in IMAGE (JPEG, PNG, WebP, ...). Writes the mask as a PNG
 (white = object), an overlay PNG (the mask tinted over the image, positive clicks green, negative clicks red,
@@ -19,6 +19,11 @@ the box in green) and prints each mask's score.
 Prompt (at least one):
   --point X,Y[:L]      a click in image pixels; L is 1 (include, the default) or 0 (exclude); repeatable
   --box X0,Y0,X1,Y1    a box around the object: top-left and bottom-right corners in image pixels
+  --boxes FILE.json    many objects at once (e.g. a detector's output): a JSON array of [x0, y0, x1, y1]
+                       boxes, all segmented in one batched call, one mask per box; not with --point, --box
+                       or --multimask. Masks go to PATH-box0.png, PATH-box1.png, ... (N = the box's index in
+                       the file), the overlay shows every mask in its own colour, and --json lists each box
+                       with its mask
 
 Model:
 ${modelHelp(23)}
@@ -39,22 +44,12 @@ const FLAGS = {
   ...MODEL_FLAGS,
   point: { type: 'string', multiple: true },
   box: { type: 'string' },
+  boxes: { type: 'string' },
   multimask: { type: 'boolean' },
   out: { type: 'string' },
   'no-overlay': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
-
-/** One mask of the results, as --json prints it. */
-interface MaskResult {
-  index: number;
-  score: number;
-  area: number;
-  /** COCO [x, y, width, height]. */
-  bbox: [number, number, number, number];
-  segmentation: { size: [number, number]; counts: string };
-  file: string;
-}
 
 export const segmentCommand = defineCommand({
   summary: 'segment an object in an image from clicks or a box',
@@ -62,9 +57,10 @@ export const segmentCommand = defineCommand({
   flags: FLAGS,
   async run({ values, positionals }) {
     const imagePath = resolve(onePositional(positionals, 'IMAGE'));
+    if (values.boxes !== undefined) return segmentBoxes(imagePath, values.boxes, values);
     const prompt = promptFromFlags(values.point ?? [], values.box);
     const multimask = values.multimask === true;
-    const files = outputFiles(values.out, imagePath, multimask);
+    const files = maskOutputFiles(values.out, imagePath, multimask ? ['-0', '-1', '-2'] : ['']);
 
     const image = await readRgbImage(imagePath, 'IMAGE');
     const model = await loadModelFromFlags(values);
@@ -81,16 +77,7 @@ export const segmentCommand = defineCommand({
     const masks: MaskResult[] = [];
     for (let i = 0; i < r.count; i++) {
       const mask = r.masks.subarray(i * size, (i + 1) * size);
-      const file = files.masks[i];
-      await writeFile(file, await maskToPng(mask, width, height));
-      masks.push({
-        index: i,
-        score: r.scores[i],
-        area: maskArea(mask, width, height),
-        bbox: maskBoundingBox(mask, width, height),
-        segmentation: maskToRle(mask, width, height),
-        file,
-      });
+      masks.push(await writeMask(mask, width, height, files.masks[i], i, r.scores[i]));
     }
     const best = masks.reduce((a, b) => (b.score > a.score ? b : a));
     let overlay: string | null = null;
@@ -128,18 +115,4 @@ function promptFromFlags(pointFlags: string[], boxFlag: string | undefined): Ove
     ...(clicks.length > 0 ? { points: clicks.map((c) => c.point), labels: clicks.map((c) => c.label) } : {}),
     ...(boxFlag === undefined ? {} : { box: parseBox(boxFlag, '--box') }),
   };
-}
-
-/** The paths to write: --out's, else the image's name + "-mask" in the current directory. */
-function outputFiles(out: string | undefined, imagePath: string, multimask: boolean) {
-  if (out !== undefined && extname(out).toLowerCase() !== '.png') {
-    throw new UsageError(`--out: expected a path ending in .png, got '${out}'`);
-  }
-  const stem = resolve(out === undefined ? `${basename(imagePath, extname(imagePath))}-mask` : out.slice(0, -4));
-  const masks = multimask ? [0, 1, 2].map((i) => `${stem}-${i}.png`) : [`${stem}.png`];
-  const overlay = `${stem}.overlay.png`;
-  if ([...masks, overlay].includes(imagePath)) {
-    throw new UsageError(`--out: would overwrite the input image ${imagePath}`);
-  }
-  return { masks, overlay };
 }
