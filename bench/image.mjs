@@ -13,7 +13,7 @@ import { runOnnx } from './onnx_image.mjs';
 const CONCURRENT = 8;
 
 // Same formula as python_image.py: both sides encode identical pixels.
-function syntheticImage(size) {
+export function syntheticImage(size) {
   const data = new Uint8Array(size * size * 3);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
