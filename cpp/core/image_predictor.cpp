@@ -88,11 +88,11 @@ void decode_group(Model& model, const std::vector<const ImageQuery*>& group, int
   const auto b = static_cast<int64_t>(group.size());
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
   auto coords = torch::empty({b, n, 2}, f32);
-  std::vector<float> sizes;  // per query: the image's width, height
   auto labels = torch::empty({b, n}, torch::kLong);
   auto mask_input = torch::zeros({b, 1, L, L}, f32);
   auto has_mask = torch::zeros({b}, torch::kBool);
-  std::vector<const ImageEmbedding*> images;
+  std::vector<float> sizes;  // per query: its image's width, height
+  std::vector<const ImageEmbedding*> images;  // the distinct images, and which one each query is on
   std::vector<int64_t> image_of(group.size());
   for (int64_t i = 0; i < b; ++i) {
     const auto& q = *group[i];
@@ -114,19 +114,14 @@ void decode_group(Model& model, const std::vector<const ImageQuery*>& group, int
   // Original pixels -> model pixels in the official order of operations (x / W * S, in float32).
   coords = coords.div(torch::from_blob(sizes.data(), {b, 1, 2}, f32)).mul(static_cast<double>(model.image_size()));
 
-  torch::Tensor embed, s0, s1;
-  if (images.size() == 1) {
-    embed = images[0]->embed, s0 = images[0]->feat_s0, s1 = images[0]->feat_s1;
-  } else {
-    std::vector<torch::Tensor> e, f0, f1;
-    for (const auto* image : images) e.push_back(image->embed), f0.push_back(image->feat_s0), f1.push_back(image->feat_s1);
-    auto index = torch::tensor(image_of, torch::kLong).to(images[0]->embed.device());
-    embed = torch::cat(e).index_select(0, index);
-    s0 = torch::cat(f0).index_select(0, index);
-    s1 = torch::cat(f1).index_select(0, index);
-  }
-
-  auto dec = model.decode(embed, s0, s1, coords, labels, mask_input, has_mask);
+  const auto features = [&](torch::Tensor ImageEmbedding::*member) {
+    if (images.size() == 1) return images[0]->*member;
+    std::vector<torch::Tensor> parts;
+    for (const auto* image : images) parts.push_back(image->*member);
+    return torch::cat(parts).index_select(0, torch::tensor(image_of, torch::kLong).to(parts[0].device()));
+  };
+  auto dec = model.decode(features(&ImageEmbedding::embed), features(&ImageEmbedding::feat_s0),
+                          features(&ImageEmbedding::feat_s1), coords, labels, mask_input, has_mask);
   auto masks = dec.masks.to(torch::kFloat32);
   auto iou = dec.iou.to(torch::kFloat32);
   for (int64_t i = 0; i < b; ++i) {
