@@ -38,6 +38,12 @@ interface SegmentJson {
   overlay: string | null;
 }
 
+/** --boxes --json: the image's fields, the boxes file, and per box its mask with the box it came from. */
+interface BoxesJson extends Omit<SegmentJson, 'prompt' | 'best' | 'masks'> {
+  boxes: string;
+  masks: (SegmentJson['masks'][number] & { box: number[] })[];
+}
+
 describe('sam2-node segment', () => {
   let scratch: string;
   let model: string;
@@ -175,10 +181,7 @@ describe('sam2-node segment', () => {
       const out = join(scratch, 'boxes', 'b.png');
       const r = await runCli(['segment', wide, '--model', model, '--boxes', file, '--json', '--out', out]);
       expect(r.code, r.stderr).toBe(0);
-      const result = JSON.parse(r.stdout) as Omit<SegmentJson, 'prompt' | 'best'> & {
-        boxes: string;
-        masks: (SegmentJson['masks'][number] & { box: number[] })[];
-      };
+      const result = JSON.parse(r.stdout) as BoxesJson;
       expect(result).toMatchObject({ image: wide, width: W, height: H, boxes: file, overlay: join(scratch, 'boxes', 'b.overlay.png') });
       expect(result.masks.map((m) => m.box)).toEqual(boxes);
       expect(result.masks.map((m) => m.file)).toEqual([0, 1, 2].map((i) => join(scratch, 'boxes', `b-box${i}.png`)));

@@ -95,20 +95,21 @@ describe('predictBatch', () => {
   it('gives each prompt of a mixed list what predict gives it alone', async () => {
     const embedding = embeddings.square;
     const withMask: PredictOptions = { maskInput: slice((await model.predict(embedding, prompts[1])).lowResLogits, 0, 3) };
-    const list = [...prompts, withMask, { ...withMask, box: [50, 50, 300, 300], multimask: false }];
+    const list: PredictOptions[] = [...prompts, withMask, { ...withMask, box: [50, 50, 300, 300], multimask: false }];
     const batch = await model.predictBatch(embedding, list);
     expect(batch).toHaveLength(list.length);
     for (const [i, p] of list.entries()) expectClose(batch[i], await model.predict(embedding, p));
   });
 
-  it('gives 64 detector boxes their single predictions', async () => {
-    const boxes = Array.from({ length: 64 }, (_, i): [number, number, number, number] => {
-      const x = (i % 8) * 48;
-      const y = Math.floor(i / 8) * 48;
-      return [x, y, x + 128, y + 128];
+  it('gives a grid of detector boxes their single predictions', async () => {
+    const boxes = Array.from({ length: 16 }, (_, i): [number, number, number, number] => {
+      const x = (i % 4) * 120;
+      const y = Math.floor(i / 4) * 80;
+      return [x, y, x + 160, y + 120];
     });
     const batch = await model.predictBatch(embeddings.wide, boxes.map((box) => ({ box, multimask: false })));
-    for (const i of [0, 27, 63]) expectClose(batch[i], await model.predict(embeddings.wide, { box: boxes[i], multimask: false }));
+    expect(batch).toHaveLength(16);
+    for (const i of [0, 9, 15]) expectClose(batch[i], await model.predict(embeddings.wide, { box: boxes[i], multimask: false }));
   });
 
   it('resolves an empty list to []', async () => {
@@ -122,7 +123,7 @@ describe('predictBatch', () => {
     ['a wrong maskInput', [prompts[0], { maskInput: new Float32Array(3) }], 'prompts[1].maskInput'],
     ['an empty prompt', [prompts[0], prompts[1], {}], 'prompts[2]'],
     ['a prompt that is not an object', [prompts[0], 7], 'prompts[1]'],
-    ['a hole in a sparse list', [prompts[0], , prompts[1]], 'prompts[1]'], // eslint-disable-line no-sparse-arrays
+    ['a hole in a sparse list', [prompts[0], , prompts[1]], 'prompts[1]'],
     ['an unknown option', [prompts[0], { ...prompts[1], multiMask: false }], 'prompts[1].multiMask'],
     ['a negative holeArea', [{ ...prompts[1], holeArea: -1 }], 'prompts[0].holeArea'],
     ['not an array', { 0: prompts[0] }, 'prompts'],
@@ -133,15 +134,9 @@ describe('predictBatch', () => {
     expect(err.message.startsWith(`${parameter}: `)).toBe(true);
   });
 
-  it('rejects an embedding that is not one, or of another model, or disposed', async () => {
+  // Another model's embedding goes through the same check as predict's (test/validation.test.ts).
+  it('rejects an embedding that is not one, or disposed', async () => {
     expect((await rejection(model.predictBatch({} as ImageEmbedding, [prompts[0]]))).parameter).toBe('embedding');
-    const other = await loadTestModel();
-    try {
-      const foreign = await other.encodeImage(readImage('square'));
-      expect((await rejection(model.predictBatch(foreign, [prompts[0]]))).parameter).toBe('embedding');
-    } finally {
-      other.dispose();
-    }
     const gone = await model.encodeImage(readImage('square'));
     gone.dispose();
     await expect(model.predictBatch(gone, [prompts[0]])).rejects.toBeInstanceOf(DisposedError);
