@@ -43,7 +43,9 @@ export class ImageEmbedding {
   /**
    * The embedding in sam2-node's portable binary format (docs/ARCHITECTURE.md, "Portable embeddings"), for another
    * process, worker or machine to predict from with {@link Sam2Model.embeddingFromBuffer} on the same model files.
-   * Synchronous: it copies the features (4 MiB at image size 512, 16 MiB at 1024) and checksums them, a few ms.
+   * Synchronous, as a serialiser is expected to be: it copies the features (4 MiB at image size 512, 16 MiB at 1024)
+   * and checksums them, which held the event loop 15 ms and 50 ms on a busy 2-core machine; a latency-critical
+   * server should call it in the worker that encoded.
    *
    * @throws {@link DisposedError} when the embedding was disposed.
    */

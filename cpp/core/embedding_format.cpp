@@ -41,7 +41,7 @@ torch::ScalarType dtype_of(uint32_t code) {
   }
 }
 
-// CRC-32 (IEEE 802.3, as zlib), slice-by-8: a 16 MiB embedding at S=1024 in a few ms.
+// CRC-32 (IEEE 802.3, as zlib, so a reader in any language can check it), slice-by-8 for speed.
 class Crc32 {
  public:
   Crc32() {

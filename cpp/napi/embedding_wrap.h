@@ -22,8 +22,8 @@ class EmbeddingWrap : public Napi::ObjectWrap<EmbeddingWrap> {
 
  private:
   Napi::Value Dispose(const Napi::CallbackInfo& info);
-  // toBuffer(digest) -> Buffer in the portable format. Synchronous: a copy of the features (4 MiB at S=512,
-  // 16 MiB at S=1024) and a CRC, a few ms; on CUDA it waits for the device copy.
+  // toBuffer(digest) -> Buffer in the portable format. Synchronous, as the API promises: a copy of the features
+  // (4 MiB at S=512, 16 MiB at S=1024) and a CRC; on CUDA it waits for the device copy.
   Napi::Value ToBuffer(const Napi::CallbackInfo& info);
   Napi::Value Disposed(const Napi::CallbackInfo& info);
   Napi::Value Width(const Napi::CallbackInfo& info);
