@@ -7,7 +7,7 @@ import { loadModelFromFlags, MODEL_FLAGS, modelHelp } from '../cli/model.js';
 import { renderOverlayPng, type OverlayOptions } from '../output/overlay.js';
 import { UsageError } from './command.js';
 import { defineCommand } from './define.js';
-import { segmentBoxes } from './segment_boxes.js';
+import { segmentBoxes } from './segment-boxes.js';
 
 const usage = `Usage: sam2-node segment IMAGE --model DIR (--point X,Y[:L] ... | --box X0,Y0,X1,Y1) [options]
        sam2-node segment IMAGE --model DIR --boxes BOXES.json [options]
