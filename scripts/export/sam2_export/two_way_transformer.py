@@ -1,14 +1,24 @@
 """Two-way transformer of the SAM mask decoder: tokens attend to the image and back."""
+import math
 from typing import Tuple
 
 import torch
 from torch import nn
 
-from .layers import MLP, attention
+from .layers import MLP, Linear, attention
 
 
 class Attention(nn.Module):
-    """Multi-head attention with an optional internal width reduction (downsample_rate)."""
+    """Multi-head attention with an optional internal width reduction (downsample_rate).
+
+    Scripted, the cross-attentions between the few prompt tokens (T of them) and the many image tokens (N) run in
+    a factored form: with fewer heads x tokens than internal channels (H*T < C/r: fewer than 16 tokens, that is
+    up to ~10 points or a box and a few points), the projections of the image side are folded into the token side
+    (W_q^T W_k and W_v^T W_o per head, each a [C, T] product), so the image tokens meet one [N, C] x [C, H*T]
+    product each way instead of [N, C] x [C, C/r] projections: half the multiply-adds of the decoder's
+    transformer, whose image-side projections are two thirds of the decoder's work. Same arithmetic up to float32
+    rounding (see _few_to_many / _many_to_few); traced graphs (the ONNX copies) keep the plain form.
+    """
 
     def __init__(self, embedding_dim: int, num_heads: int, downsample_rate: int = 1):
         super().__init__()
@@ -16,19 +26,64 @@ class Attention(nn.Module):
         if internal % num_heads != 0:
             raise ValueError("num_heads must divide embedding_dim / downsample_rate")
         self.num_heads = num_heads
-        self.q_proj = nn.Linear(embedding_dim, internal)
-        self.k_proj = nn.Linear(embedding_dim, internal)
-        self.v_proj = nn.Linear(embedding_dim, internal)
-        self.out_proj = nn.Linear(internal, embedding_dim)
+        self.internal = internal
+        self.q_proj = Linear(embedding_dim, internal)
+        self.k_proj = Linear(embedding_dim, internal)
+        self.v_proj = Linear(embedding_dim, internal)
+        self.out_proj = Linear(internal, embedding_dim)
 
     def _heads(self, x: torch.Tensor) -> torch.Tensor:
         b, n, c = x.shape
         return x.reshape(b, n, self.num_heads, c // self.num_heads).transpose(1, 2)
 
+    def _per_head(self, weight: torch.Tensor) -> torch.Tensor:
+        """A projection's weight [C/r, C] as [H, C/r/H, C]: the rows of each head."""
+        return weight.view(self.num_heads, self.internal // self.num_heads, weight.shape[-1])
+
     def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        if torch.jit.is_scripting():
+            n_q, n_k = q.shape[1], k.shape[1]
+            if n_q * self.num_heads < self.internal and n_q < n_k:
+                return self._few_to_many(q, k, v)
+            if n_k * self.num_heads < self.internal and n_k < n_q:
+                return self._many_to_few(q, k, v)
         out = attention(self._heads(self.q_proj(q)), self._heads(self.k_proj(k)), self._heads(self.v_proj(v)))
         b, h, n, c = out.shape
         return self.out_proj(out.transpose(1, 2).reshape(b, n, h * c))
+
+    def _few_to_many(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """Few queries [B, T, C] over many keys / values [B, N, C].
+
+        Per head: (Q_h)(K W_k,h^T + b_k,h)^T = (Q_h W_k,h) K^T + a term constant along the keys, which the softmax
+        cancels; and A (V W_v,h^T + b_v,h) = (A V) W_v,h^T + b_v,h, since each row of A sums to 1.
+        """
+        b, t = q.shape[0], q.shape[1]
+        head_dim = self.internal // self.num_heads
+        qh = self._heads(self.q_proj(q)) * (1.0 / math.sqrt(head_dim))  # [B, H, T, d]
+        qk = torch.matmul(qh, self._per_head(self.k_proj.weight)).reshape(b, self.num_heads * t, -1)  # [B, HT, C]
+        a = torch.softmax(torch.bmm(qk, k.transpose(1, 2)), dim=-1)  # [B, HT, N]
+        av = torch.bmm(a, v).view(b, self.num_heads, t, -1)  # [B, H, T, C]
+        out = torch.matmul(av, self._per_head(self.v_proj.weight).transpose(1, 2))  # [B, H, T, d]
+        out = out + self.v_proj.bias.view(self.num_heads, 1, head_dim)
+        return self.out_proj(out.transpose(1, 2).reshape(b, t, self.internal))
+
+    def _many_to_few(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """Many queries [B, N, C] over few keys / values [B, T, C].
+
+        Per head: (Q W_q,h^T + b_q,h)(K_h)^T = Q (W_q,h^T K_h^T) + b_q,h K_h^T, and the output projection of the
+        heads' results, sum_h A_h V_h W_o,h^T, is one product of all heads' weights A [N, HT] with the stacked
+        V_h W_o,h^T [HT, C].
+        """
+        b, n, t = q.shape[0], q.shape[1], k.shape[1]
+        head_dim = self.internal // self.num_heads
+        kh = self._heads(self.k_proj(k)) * (1.0 / math.sqrt(head_dim))  # [B, H, T, d]
+        m = torch.matmul(kh, self._per_head(self.q_proj.weight)).view(b, self.num_heads * t, -1)  # [B, HT, C]
+        bias = torch.matmul(kh, self.q_proj.bias.view(self.num_heads, head_dim, 1)).view(b, 1, self.num_heads * t)
+        scores = torch.baddbmm(bias, q, m.transpose(1, 2))  # [B, N, HT]
+        a = torch.softmax(scores.view(b, n, self.num_heads, t), dim=-1).view(b, n, self.num_heads * t)
+        w_out = self.out_proj.weight.view(-1, self.num_heads, head_dim).permute(1, 2, 0)  # [H, d, C]
+        u = torch.matmul(self._heads(self.v_proj(v)), w_out).view(b, self.num_heads * t, -1)  # [B, HT, C]
+        return torch.baddbmm(self.out_proj.bias.view(1, 1, -1), a, u)
 
 
 class TwoWayAttentionBlock(nn.Module):
@@ -77,9 +132,10 @@ class TwoWayTransformer(nn.Module):
     def forward(
         self, image: torch.Tensor, image_pe: torch.Tensor, tokens: torch.Tensor
     ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """image / image_pe [B,C,h,w], tokens [B,T,C] -> (tokens [B,T,C], image [B,h*w,C])."""
-        keys = image.flatten(2).permute(0, 2, 1)
-        key_pe = image_pe.flatten(2).permute(0, 2, 1)
+        """image [B,C,h,w], image_pe [1 or B,C,h,w], tokens [B,T,C] -> (tokens [B,T,C], image [B,h*w,C])."""
+        # Contiguous once here, so that no later add or projection meets a transposed operand and copies it.
+        keys = image.flatten(2).permute(0, 2, 1).contiguous()
+        key_pe = image_pe.flatten(2).permute(0, 2, 1).contiguous()
         queries = tokens
         for layer in self.layers:
             queries, keys = layer(queries, keys, tokens, key_pe)
