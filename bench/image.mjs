@@ -41,13 +41,19 @@ async function concurrentMs(model, image, samples) {
 // copies, stays in, so the row is an upper bound on the decoder's share of predict, not flattering to node.
 const TINY = 8;
 
-async function decoderAloneMs(model, opts, collect) {
+/** `model.predict` of one click on the embedding of a TINY x TINY image: the decoder with negligible post-processing. */
+export async function decoderAlone(model) {
   const emb = await model.encodeImage(syntheticImage(TINY));
   const prompt = { points: [[TINY / 2, TINY / 2]], labels: [1], multimask: true };
+  return { run: () => model.predict(emb, prompt), dispose: () => emb.dispose() };
+}
+
+async function decoderAloneMs(model, opts, collect) {
+  const decoder = await decoderAlone(model);
   try {
-    return await timed(() => model.predict(emb, prompt), opts.warmup, opts.predictIters, collect);
+    return await timed(decoder.run, opts.warmup, opts.predictIters, collect);
   } finally {
-    emb.dispose();
+    decoder.dispose();
   }
 }
 

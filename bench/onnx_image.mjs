@@ -60,8 +60,12 @@ function upsampleMask(map, L, ys, xs, out) {
   }
 }
 
-/** Encode, predict and first-click samples (ms) like the native side's, or undefined without onnxruntime-node. */
-export async function runOnnx(opts, manifest, image, prompt) {
+/**
+ * onnxruntime-node sessions on the model's .onnx copies and the calls a Node user would make with them, or undefined
+ * without onnxruntime-node: `encode()` the image, `decodeOnly(emb)` (the decoder's run alone) and `predict(emb)`
+ * (the decoder plus the JS selection, upsampling and thresholding sam2-node does in C++).
+ */
+export async function openOnnx(opts, manifest, image, prompt) {
   const ort = await loadOrt();
   if (!ort || !manifest.onnx) return undefined;
   const session = (file) =>
@@ -113,7 +117,18 @@ export async function runOnnx(opts, manifest, image, prompt) {
     }
     return { masks, scores: iou.data.slice(1, 4), lowResLogits: lowRes };
   };
+  const release = async () => {
+    await encoder.release();
+    await decoder.release();
+  };
+  return { version: ort.env.versions?.node ?? '?', encode, decodeOnly, predict, release };
+}
 
+/** Encode, predict and first-click samples (ms) like the native side's, or undefined without onnxruntime-node. */
+export async function runOnnx(opts, manifest, image, prompt) {
+  const onnx = await openOnnx(opts, manifest, image, prompt);
+  if (!onnx) return undefined;
+  const { encode, decodeOnly, predict } = onnx;
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const coldStart = performance.now();
@@ -125,7 +140,14 @@ export async function runOnnx(opts, manifest, image, prompt) {
   const decodeMs = await timed(() => decodeOnly(emb), opts.warmup, opts.predictIters);
   const firstClickMs = await timed(async () => predict(await encode()), 0, opts.iters);
   delay.disable();
-  await encoder.release();
-  await decoder.release();
-  return { version: ort.env.versions?.node ?? '?', firstEncodeMs, encodeMs, predictMs, decodeMs, firstClickMs, maxDelayMs: delay.max / 1e6 };
+  await onnx.release();
+  return {
+    version: onnx.version,
+    firstEncodeMs,
+    encodeMs,
+    predictMs,
+    decodeMs,
+    firstClickMs,
+    maxDelayMs: delay.max / 1e6,
+  };
 }

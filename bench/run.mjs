@@ -5,8 +5,9 @@
 // holding samples (ms) or one value (ms unless its `what` names another unit).
 // Options: --model NAME|DIR (repeatable; default: mini and tiny-1024, see models.mjs) --device cpu|cuda[:N]
 //          --dtype float32|float16|bfloat16 --threads N --warmup N --iters N (encode-sized work) --predict-iters N
-//          --suite image|batch|video|soak (repeatable; default image, batch and video) --video-model NAME
-//          (repeatable; the models the video suite runs on, default mini) --video-frames N (timed frames per latency run)
+//          --suite image|click|batch|video|soak (repeatable; default image, click, batch and video)
+//          --video-model NAME (repeatable; the models the video suite runs on, default mini) --video-frames N
+//          (timed frames per latency run)
 //          soak (bench/soak.mjs; on mini alone unless --model is given): --soak-cycles N --soak-sessions N
 //          --soak-max-growth MiB; exits 1 when memory keeps growing
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findPython } from '../scripts/lib/python.mjs';
 import { batchSuite } from './batch.mjs';
+import { clickSuite } from './click.mjs';
 import { imageSuite } from './image.mjs';
 import { summarize } from './measure.mjs';
 import { BENCH_MODELS, DEFAULT_BENCH_MODELS, ensureBenchModel } from './models.mjs';
@@ -24,8 +26,8 @@ import { soakSuite } from './soak.mjs';
 import { videoSuite } from './video.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const SUITES = [imageSuite, batchSuite, videoSuite, soakSuite];
-const DEFAULT_SUITES = [imageSuite.name, batchSuite.name, videoSuite.name];
+const SUITES = [imageSuite, clickSuite, batchSuite, videoSuite, soakSuite];
+const DEFAULT_SUITES = [imageSuite.name, clickSuite.name, batchSuite.name, videoSuite.name];
 
 function options() {
   const { values } = parseArgs({
