@@ -113,7 +113,7 @@ class MaskDecoder(nn.Module):
         last, the 4x4 output pixels of each input pixel in consecutive rows ("block order", see _block_order_view).
 
         libtorch 1.13 runs a 2x2 stride-2 transposed convolution as a GEMM, a zero fill and a col2im pass, and the
-        NCHW LayerNorm2d as seven elementwise passes, 30% of the decoder's time at 1024 px. Here each transposed
+        NCHW LayerNorm2d as seven elementwise passes, about a fifth of the decoder's time at 1024 px. Here each transposed
         convolution is one GEMM with its bias, the norm one layer_norm over contiguous channels, and the pixel
         shuffle is left to the 4-channel mask product at the end (the high-res features are read in block order
         instead): the big activations are written once per layer and never transposed.
@@ -154,7 +154,7 @@ def _block_order_view(x: torch.Tensor, h: int, w: int, levels: int) -> torch.Ten
     first, so that the block-order read moves whole pixels (C contiguous floats), not single floats."""
     b, c = x.shape[0], x.shape[1]
     if b == 1:
-        # A 2-D transpose takes ATen's blocked transpose copy; higher ranks an element-by-element one (5x slower).
+        # A 2-D transpose takes ATen's blocked transpose copy; higher ranks an element-by-element one.
         nhwc = x.reshape(c, -1).t().contiguous()
     else:
         nhwc = x.flatten(2).transpose(1, 2).contiguous()

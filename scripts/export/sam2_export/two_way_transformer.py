@@ -11,12 +11,12 @@ from .layers import MLP, Linear, attention
 class Attention(nn.Module):
     """Multi-head attention with an optional internal width reduction (downsample_rate).
 
-    Scripted, the cross-attentions between the few prompt tokens (T of them) and the many image tokens (N) run in
-    a factored form: with fewer heads x tokens than internal channels (H*T < C/r: fewer than 16 tokens, that is
-    up to ~10 points or a box and a few points), the projections of the image side are folded into the token side
-    (W_q^T W_k and W_v^T W_o per head, each a [C, T] product), so the image tokens meet one [N, C] x [C, H*T]
-    product each way instead of [N, C] x [C, C/r] projections: half the multiply-adds of the decoder's
-    transformer, whose image-side projections are two thirds of the decoder's work. Same arithmetic up to float32
+    Scripted, the cross-attentions between the few prompt tokens (T) and the many image tokens (N) run in a
+    factored form when heads x tokens < internal channels (SAM's decoder: 8 heads, 128 channels, so T < 16: the 6
+    output tokens, the padding point and up to 8 points, a box counting as 2). The image side's projections fold
+    into small per-head products on the token side (Q_h W_k,h; W_q,h^T K_h^T; V_h W_o,h^T), so the image tokens
+    meet [N, C] x [C, H*T] products instead of [N, C] x [C, C/r] projections: half the multiply-adds of the
+    transformer, whose image-side projections are three quarters of the decoder's. Same arithmetic up to float32
     rounding (see _few_to_many / _many_to_few); traced graphs (the ONNX copies) keep the plain form.
     """
 
