@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fetchFile, fileSha256 } from '../cli/fetch-file.js';
 import { onePositional, parseInteger } from '../cli/args.js';
 import { Sam2Error } from '../errors.js';
 import { Sam2Model } from '../model.js';
+import { packageRoot } from '../paths.js';
 import { UsageError } from './command.js';
 import { defineCommand } from './define.js';
 import { exportCommand } from './export.js';
@@ -11,19 +13,16 @@ import { exportCommand } from './export.js';
 const DEFAULT_BASE_URL = 'https://dl.fbaipublicfiles.com/segment_anything_2/092824/';
 
 /**
- * The official SAM 2.1 checkpoints. Sizes and sha256 sums are those of the Git LFS pointers Meta published for the
+ * The official SAM 2.1 checkpoints, shared with the exporter (which warns about other files on a torch whose
+ * weights_only loading is unsafe). Sizes and sha256 sums are those of the Git LFS pointers Meta published for the
  * same files on Hugging Face (facebook/sam2.1-hiera-tiny, facebook/sam2.1-hiera-small); for base_plus and large,
  * the pointers of public mirrors of all four files (e.g. camenduru/sam2-1-hiera, whose tiny and small match
  * Meta's; the large one also matches wondervictor/Mask-Adapter's copy).
  */
-const CHECKPOINTS = {
-  tiny: { bytes: 156_008_466, sha256: '7402e0d864fa82708a20fbd15bc84245c2f26dff0eb43a4b5b93452deb34be69' },
-  small: { bytes: 184_416_285, sha256: '6d1aa6f30de5c92224f8172114de081d104bbd23dd9dc5c58996f0cad5dc4d38' },
-  base_plus: { bytes: 323_606_802, sha256: 'a2345aede8715ab1d5d31b4a509fb160c5a4af1970f199d9054ccfb746c004c5' },
-  large: { bytes: 898_083_611, sha256: '2647878d5dfa5098f2f8649825738a9345572bae2d4350a2468587ece47dd318' },
-} as const;
-type Size = keyof typeof CHECKPOINTS;
-const SIZES = Object.keys(CHECKPOINTS) as Size[];
+const CHECKPOINTS = JSON.parse(
+  readFileSync(join(packageRoot, 'scripts', 'export', 'sam2_export', 'official_checkpoints.json'), 'utf8'),
+) as Record<string, { bytes: number; sha256: string }>;
+const SIZES = Object.keys(CHECKPOINTS);
 
 const usage = `Usage: sam2-node download <${SIZES.join('|')}> [--dir DIR] [options]
 
@@ -59,13 +58,13 @@ export const downloadCommand = defineCommand({
   usage,
   flags: FLAGS,
   async run({ values, positionals }) {
-    const size = onePositional(positionals, 'the model size') as Size;
+    const size = onePositional(positionals, 'the model size');
     if (!SIZES.includes(size)) throw new UsageError(`expected a model size, one of ${SIZES.join(', ')}, got '${size}'`);
     const baseUrl = checkBaseUrl(values['base-url'] ?? process.env.SAM2_DOWNLOAD_BASE_URL ?? DEFAULT_BASE_URL);
     const sha256 = values.sha256 === undefined ? undefined : checkSha256(values.sha256);
     const retries = values.retries === undefined ? 3 : parseInteger(values.retries, '--retries', 0);
     const config = values.config ?? size;
-    if (values.config !== undefined && !SIZES.includes(config as Size)) await mustBeFile(resolve(config), '--config');
+    if (values.config !== undefined && !SIZES.includes(config)) await mustBeFile(resolve(config), '--config');
 
     const dir = resolve(values.dir ?? 'models');
     const name = `sam2.1_hiera_${size}`;

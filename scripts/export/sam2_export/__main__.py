@@ -10,6 +10,7 @@ from .checkpoint import CheckpointMismatchError, load_strict, read_state_dict
 from .config import NAMED_CONFIGS, load_config
 from .export import export_model
 from .model import Sam2
+from .provenance import unsafe_load_warning
 
 
 def main(argv=None) -> int:
@@ -37,6 +38,9 @@ def main(argv=None) -> int:
             default_name = f"random-{args.random_weights}"
         else:
             model = Sam2(cfg)
+            warning = unsafe_load_warning(args.checkpoint, torch.__version__)
+            if warning:
+                print(warning, file=sys.stderr)
             load_strict(model, read_state_dict(args.checkpoint))
             default_name = os.path.splitext(os.path.basename(args.checkpoint))[0]
     except (ValueError, OSError, CheckpointMismatchError) as err:

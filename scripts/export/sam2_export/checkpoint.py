@@ -20,10 +20,26 @@ class CheckpointMismatchError(RuntimeError):
 def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
     """The `model` state dict of an official checkpoint (`torch.save({"model": sd})`)."""
     # weights_only: a checkpoint is data, never code to run.
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except OSError:
+        raise
+    except Exception as err:  # noqa: BLE001 - torch raises unpickling, zip and runtime errors alike for a bad file
+        raise ValueError(f"{path}: not a loadable checkpoint ({load_failure(err)})") from err
     if not isinstance(ckpt, dict) or not isinstance(ckpt.get("model"), dict):
         raise ValueError(f"{path}: expected a dict with a 'model' state dict")
     return ckpt["model"]
+
+
+def load_failure(err: Exception) -> str:
+    """One line on why torch.load refused a file, without torch's advice to retry with weights_only=False (the
+    unsafe loading this refusal protects against)."""
+    message = str(err).strip()
+    marker = "WeightsUnpickler error:"
+    if marker in message:
+        message = message.split(marker, 1)[1].strip()
+    lines = message.splitlines()
+    return f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
 
 
 def load_strict(model: nn.Module, state_dict: Dict[str, torch.Tensor]) -> None:
