@@ -1,5 +1,18 @@
-import { InvalidArgumentError } from './errors.js';
-import { asUint8Array, invalidParameter, is } from './validate.js';
+import { asUint8Array, checkBytes, invalidParameter, is } from './validate.js';
+
+/**
+ * Longest image or mask side accepted, in pixels (the native core's kMaxImageSide). The model sees every image
+ * resized to its input size (1024), and the float copy made to resize a 16384 x 16384 image already takes 3 GiB.
+ */
+export const MAX_IMAGE_SIDE = 16384;
+
+/** Checks an image or mask side: an integer from 1 to {@link MAX_IMAGE_SIDE}. */
+export function checkSide(value: unknown, name: string): number {
+  if (!is.positiveInt32(value) || value > MAX_IMAGE_SIDE) {
+    throw invalidParameter(name, `an integer from 1 to ${MAX_IMAGE_SIDE}`, value);
+  }
+  return value;
+}
 
 /** Width, height and a byte array of exactly `width * height * channels` bytes, checked for the addon. */
 export interface CheckedPixels {
@@ -12,17 +25,10 @@ export interface CheckedPixels {
 /** Checks the image argument of `encodeImage` (an `ImageInput`). */
 export function checkImage(image: unknown): CheckedPixels {
   if (!is.object(image)) throw invalidParameter('image', 'an object { data, width, height, channels }', image);
-  const { data, width, height, channels } = image;
-  if (!is.positiveInt32(width)) throw invalidParameter('width', 'a positive integer', width);
-  if (!is.positiveInt32(height)) throw invalidParameter('height', 'a positive integer', height);
+  const { data, channels } = image;
+  const width = checkSide(image.width, 'width');
+  const height = checkSide(image.height, 'height');
   if (channels !== 3 && channels !== 4) throw invalidParameter('channels', '3 (RGB) or 4 (RGBA)', channels);
-  if (!is.byteArray(data)) throw invalidParameter('data', 'a Buffer, Uint8Array or Uint8ClampedArray', data);
-  const expected = width * height * channels;
-  if (data.length !== expected) {
-    throw new InvalidArgumentError(
-      'data',
-      `expected ${expected} bytes (${width}x${height}x${channels}), got ${data.length}`,
-    );
-  }
-  return { data: asUint8Array(data), width, height, channels };
+  const bytes = checkBytes(data, width * height * channels, 'data', `${width}x${height}x${channels}`);
+  return { data: asUint8Array(bytes), width, height, channels };
 }

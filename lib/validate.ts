@@ -39,6 +39,28 @@ export function invalidParameter(name: string, expected: string, actual: unknown
   return new InvalidArgumentError(name, `expected ${expected}, got ${describe(actual)}`);
 }
 
+/**
+ * Checks a byte-array argument that must hold exactly `length` bytes; `shape` says what they are (`640x480x3`).
+ * A typed array whose buffer was transferred away (postMessage, structuredClone) reads as empty: the error says so.
+ */
+export function checkBytes(value: unknown, length: number, name: string, shape: string): ByteArray {
+  if (!is.byteArray(value)) throw invalidParameter(name, 'a Buffer, Uint8Array or Uint8ClampedArray', value);
+  if (value.length === length) return value;
+  const got = isDetached(value) ? 'a typed array whose ArrayBuffer is detached (transferred)' : `${value.length}`;
+  throw new InvalidArgumentError(name, `expected ${length} bytes (${shape}), got ${got}`);
+}
+
+function isDetached(view: ByteArray): boolean {
+  if (view.byteLength !== 0 || !(view.buffer instanceof ArrayBuffer)) return false;
+  try {
+    // A detached buffer cannot be viewed; Node 20 has no ArrayBuffer.prototype.detached to ask.
+    new Uint8Array(view.buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A zero-copy Uint8Array view of the caller's bytes, which is the only byte type the addon takes. */
 export function asUint8Array(v: ByteArray): Uint8Array {
   return v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
@@ -63,6 +85,8 @@ function nearestName(name: string, known: readonly string[]): string | undefined
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
+    // The distance is at least the difference in length: a long key costs nothing to rule out.
+    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }

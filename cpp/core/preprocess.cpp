@@ -2,12 +2,23 @@
 
 #include "core/errors.h"
 
+#include <string>
+
 namespace sam2 {
 
-void check_raw_image(const RawImage& image, int64_t byte_length) {
-  if (image.width <= 0) throw ArgumentError("width", "must be a positive integer");
-  if (image.height <= 0) throw ArgumentError("height", "must be a positive integer");
+void check_image_size(const RawImage& image) {
+  const auto side_limit = std::to_string(kMaxImageSide);
+  if (image.width <= 0 || image.width > kMaxImageSide) {
+    throw ArgumentError("width", "must be an integer from 1 to " + side_limit);
+  }
+  if (image.height <= 0 || image.height > kMaxImageSide) {
+    throw ArgumentError("height", "must be an integer from 1 to " + side_limit);
+  }
   if (image.channels != 3 && image.channels != 4) throw ArgumentError("channels", "must be 3 (RGB) or 4 (RGBA)");
+}
+
+void check_raw_image(const RawImage& image, int64_t byte_length) {
+  check_image_size(image);
   if (image.data == nullptr || byte_length != image.width * image.height * image.channels) {
     throw ArgumentError("data", "expected " + std::to_string(image.width * image.height * image.channels) +
                                     " bytes (width*height*channels), got " + std::to_string(byte_length));

@@ -1,5 +1,10 @@
 #include "napi/convert.h"
 
+#include <algorithm>
+#include <cstring>
+
+#include "core/errors.h"
+
 namespace sam2::napi {
 
 void throw_argument(Napi::Env env, const std::string& parameter, const std::string& message) {
@@ -55,16 +60,43 @@ std::vector<T> get_typed_vector(const Napi::Object& obj, const char* key) {
 template std::vector<float> get_typed_vector<float>(const Napi::Object&, const char*);
 template std::vector<int32_t> get_typed_vector<int32_t>(const Napi::Object&, const char*);
 
-ByteView get_bytes(const Napi::Value& value, const char* parameter) {
+CopiedBytes copy_bytes(const Napi::Value& value, const char* parameter) {
   if (value.IsTypedArray()) {
-    auto arr = value.As<Napi::TypedArray>();
-    const auto type = arr.TypedArrayType();
-    if (type == napi_uint8_array || type == napi_uint8_clamped_array) {
-      auto ab = arr.ArrayBuffer();
-      return {static_cast<const uint8_t*>(ab.Data()) + arr.ByteOffset(), arr.ByteLength()};
+    // napi_get_typedarray_info, not the ArrayBuffer's info: that one refuses a SharedArrayBuffer.
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    const napi_status status =
+        napi_get_typedarray_info(value.Env(), value, &type, &length, &data, nullptr, nullptr);
+    if (status == napi_ok && (type == napi_uint8_array || type == napi_uint8_clamped_array)) {
+      // A detached buffer reads as length 0 with no data; the size checks refuse it.
+      std::shared_ptr<uint8_t> copy(new uint8_t[std::max<size_t>(length, 1)], std::default_delete<uint8_t[]>());
+      if (length > 0) std::memcpy(copy.get(), data, length);
+      return {copy, copy.get(), length};
     }
   }
   throw_argument(value.Env(), parameter, "must be a Buffer, Uint8Array or Uint8ClampedArray");
+}
+
+CopiedImage copy_image(const Napi::Value& data, const Napi::Value& width, const Napi::Value& height,
+                       const Napi::Value& channels) {
+  RawImage image{nullptr, static_cast<int64_t>(get_number(width, "width")),
+                 static_cast<int64_t>(get_number(height, "height")),
+                 static_cast<int64_t>(get_number(channels, "channels"))};
+  // The sizes first: an image too large to encode is refused before its bytes are copied.
+  try {
+    check_image_size(image);
+  } catch (const ArgumentError& e) {
+    throw Napi::TypeError::New(data.Env(), e.what());
+  }
+  auto bytes = copy_bytes(data, "data");
+  image.data = bytes.data;
+  try {
+    check_raw_image(image, static_cast<int64_t>(bytes.length));
+  } catch (const ArgumentError& e) {
+    throw Napi::TypeError::New(data.Env(), e.what());
+  }
+  return {std::move(bytes), image};
 }
 
 namespace {

@@ -85,35 +85,16 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   return obj;
 }
 
-namespace {
-
-RawImage read_image(Napi::Env env, const Napi::Value& data, const Napi::Value& width, const Napi::Value& height,
-                    const Napi::Value& channels) {
-  const auto bytes = get_bytes(data, "data");
-  const RawImage image{bytes.data, static_cast<int64_t>(get_number(width, "width")),
-                       static_cast<int64_t>(get_number(height, "height")),
-                       static_cast<int64_t>(get_number(channels, "channels"))};
-  try {
-    check_raw_image(image, static_cast<int64_t>(bytes.length));
-  } catch (const ArgumentError& e) {
-    throw Napi::TypeError::New(env, e.what());
-  }
-  return image;
-}
-
-}  // namespace
-
 Napi::Value ModelWrap::EncodeImage(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto m = model(env);
-  const RawImage image = read_image(env, info[0], info[1], info[2], info[3]);
+  const CopiedImage copied = copy_image(info[0], info[1], info[2], info[3]);
   auto result = std::make_shared<std::shared_ptr<const ImageEmbedding>>();
   const uint64_t owner = id_;
   return PromiseWorker::Queue(
       env, threads_,
-      [m, image, result] { *result = std::make_shared<const ImageEmbedding>(encode_image(*m, image)); },
-      [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); },
-      {info[0]});
+      [m, copied, result] { *result = std::make_shared<const ImageEmbedding>(encode_image(*m, copied.image)); },
+      [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); });
 }
 
 Napi::Value ModelWrap::EncodeImages(const Napi::CallbackInfo& info) {
@@ -123,16 +104,19 @@ Napi::Value ModelWrap::EncodeImages(const Napi::CallbackInfo& info) {
     throw_argument(env, "images", "must be a non-empty array");
   }
   const auto array = info[0].As<Napi::Array>();
+  std::vector<CopiedBytes> copies;
   std::vector<RawImage> images;
   for (uint32_t i = 0; i < array.Length(); ++i) {
     if (!array.Get(i).IsObject()) throw_argument(env, "images", "must hold { data, width, height, channels }");
     const auto o = array.Get(i).As<Napi::Object>();
-    images.push_back(read_image(env, o.Get("data"), o.Get("width"), o.Get("height"), o.Get("channels")));
+    auto copied = copy_image(o.Get("data"), o.Get("width"), o.Get("height"), o.Get("channels"));
+    copies.push_back(std::move(copied.bytes));
+    images.push_back(copied.image);
   }
   auto results = std::make_shared<std::vector<ImageEmbedding>>();
   const uint64_t owner = id_;
   return PromiseWorker::Queue(
-      env, threads_, [m, images, results] { *results = encode_images(*m, images); },
+      env, threads_, [m, copies, images, results] { *results = encode_images(*m, images); },
       [results, owner](Napi::Env env) -> Napi::Value {
         auto out = Napi::Array::New(env, results->size());
         for (size_t i = 0; i < results->size(); ++i) {
@@ -140,8 +124,7 @@ Napi::Value ModelWrap::EncodeImages(const Napi::CallbackInfo& info) {
           out.Set(static_cast<uint32_t>(i), EmbeddingWrap::Create(env, embedding, owner));
         }
         return out;
-      },
-      {info[0]});
+      });
 }
 
 Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {

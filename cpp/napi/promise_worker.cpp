@@ -25,10 +25,8 @@ PromiseWorker::PromiseWorker(Napi::Env env, int threads, Work work, Settle settl
       work_(std::move(work)),
       settle_(std::move(settle)) {}
 
-Napi::Promise PromiseWorker::Queue(Napi::Env env, int threads, Work work, Settle settle,
-                                   const std::vector<Napi::Value>& keep_alive) {
+Napi::Promise PromiseWorker::Queue(Napi::Env env, int threads, Work work, Settle settle) {
   auto* worker = new PromiseWorker(env, threads, std::move(work), std::move(settle));
-  for (const auto& value : keep_alive) worker->keep_alive_.push_back(Napi::Persistent(value));
   auto promise = worker->deferred_.Promise();
   worker->Napi::AsyncWorker::Queue();
   return promise;

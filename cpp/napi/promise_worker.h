@@ -5,7 +5,6 @@
 
 #include <functional>
 #include <string>
-#include <vector>
 
 namespace sam2::napi {
 
@@ -14,10 +13,9 @@ class PromiseWorker : public Napi::AsyncWorker {
   using Work = std::function<void()>;
   using Settle = std::function<Napi::Value(Napi::Env)>;
 
-  // `threads`: intra-op threads for this job (0: leave as is). `keep_alive`: JS values the job reads in
-  // place (input buffers), held until it settles.
-  static Napi::Promise Queue(Napi::Env env, int threads, Work work, Settle settle,
-                             const std::vector<Napi::Value>& keep_alive = {});
+  // `threads`: intra-op threads for this job (0: leave as is). `work` runs off the JS thread, so it must own
+  // everything it reads: copies of the caller's buffers (copy_bytes), never the JS values themselves.
+  static Napi::Promise Queue(Napi::Env env, int threads, Work work, Settle settle);
 
  protected:
   void Execute() override;
@@ -31,7 +29,6 @@ class PromiseWorker : public Napi::AsyncWorker {
   int threads_;
   Work work_;
   Settle settle_;
-  std::vector<Napi::Reference<Napi::Value>> keep_alive_;
 };
 
 // The message of the exception in flight, without libtorch's C++ backtrace.

@@ -29,7 +29,7 @@ Napi::Value TrackerWrap::Create(const Napi::CallbackInfo& info, std::shared_ptr<
 Napi::Value TrackerWrap::Track(const Napi::CallbackInfo& info) {
   const auto image = get_raw_image(info[0], "image");
   if (!image) throw_argument(info.Env(), "image", "must be { data, width, height, channels }");
-  return frame_job(info, [image = *image](StreamingTracker& t) { return t.track(image); });
+  return frame_job(info, [image = *image](StreamingTracker& t) { return t.track(image.image); });
 }
 
 Napi::Value TrackerWrap::AddPoints(const Napi::CallbackInfo& info) {

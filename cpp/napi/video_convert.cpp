@@ -40,20 +40,11 @@ OutputOptions get_output_options(const Napi::Object& options) {
   return out;
 }
 
-std::optional<RawImage> get_raw_image(const Napi::Value& value, const char* parameter) {
+std::optional<CopiedImage> get_raw_image(const Napi::Value& value, const char* parameter) {
   if (value.IsNull() || value.IsUndefined()) return std::nullopt;
   if (!value.IsObject()) throw_argument(value.Env(), parameter, "must be { data, width, height, channels }");
   auto obj = value.As<Napi::Object>();
-  const auto bytes = get_bytes(obj.Get("data"), "data");
-  RawImage image{bytes.data, static_cast<int64_t>(get_number(obj.Get("width"), "width")),
-                 static_cast<int64_t>(get_number(obj.Get("height"), "height")),
-                 static_cast<int64_t>(get_number(obj.Get("channels"), "channels"))};
-  try {
-    check_raw_image(image, static_cast<int64_t>(bytes.length));
-  } catch (const ArgumentError& e) {
-    throw Napi::TypeError::New(value.Env(), e.what());
-  }
-  return image;
+  return copy_image(obj.Get("data"), obj.Get("width"), obj.Get("height"), obj.Get("channels"));
 }
 
 Napi::Object options_arg(const Napi::CallbackInfo& info) {
@@ -73,7 +64,7 @@ PointsCall get_points_call(const Napi::Object& options) {
 }
 
 MaskCall get_mask_call(const Napi::Object& options) {
-  return {get_required_int(options, "frame"), get_object_id(options), get_bytes(options.Get("mask"), "mask")};
+  return {get_required_int(options, "frame"), get_object_id(options), copy_bytes(options.Get("mask"), "mask")};
 }
 
 namespace {

@@ -20,9 +20,8 @@ namespace sam2::napi {
 TrackingConfig get_tracking_config(const Napi::Value& value);
 OutputOptions get_output_options(const Napi::Object& options);
 
-// `{ data, width, height, channels }` read in place, or nothing for null/undefined. The caller keeps `value`
-// alive while the pixels are used (PromiseWorker's keep_alive).
-std::optional<RawImage> get_raw_image(const Napi::Value& value, const char* parameter);
+// `{ data, width, height, channels }` with its pixels copied, or nothing for null/undefined.
+std::optional<CopiedImage> get_raw_image(const Napi::Value& value, const char* parameter);
 
 Napi::Value frame_result_to_js(Napi::Env env, const FrameResult& result);
 
@@ -43,7 +42,7 @@ PointsCall get_points_call(const Napi::Object& options);
 struct MaskCall {
   int64_t frame;
   int32_t object_id;
-  ByteView mask;  // read in place: the options object is kept alive by the job
+  CopiedBytes mask;
 };
 MaskCall get_mask_call(const Napi::Object& options);
 
@@ -73,8 +72,7 @@ auto with_object(Napi::Env env, const Exclusive<T>& target, Fn fn) -> decltype(f
 // Queues `work` on the thread pool under the object's lock; its result settles the promise.
 template <typename T, typename R>
 Napi::Promise queue_job(Napi::Env env, const Exclusive<T>& target, int threads, std::function<R(T&)> work,
-                        std::function<Napi::Value(Napi::Env, const R&)> settle,
-                        const std::vector<Napi::Value>& keep_alive = {}) {
+                        std::function<Napi::Value(Napi::Env, const R&)> settle) {
   if (!target.object) throw Napi::Error::New(env, "disposed: the video object has been disposed");
   auto result = std::make_shared<R>();
   return PromiseWorker::Queue(
@@ -83,7 +81,7 @@ Napi::Promise queue_job(Napi::Env env, const Exclusive<T>& target, int threads, 
         std::lock_guard<std::mutex> lock(*target.mutex);
         *result = work(*target.object);
       },
-      [settle, result](Napi::Env env) { return settle(env, *result); }, keep_alive);
+      [settle, result](Napi::Env env) { return settle(env, *result); });
 }
 
 // An integer field of an options object that must be present.

@@ -39,10 +39,9 @@ class VideoObjectWrap : public Napi::ObjectWrap<Self> {
     return js;
   }
 
-  // A job whose result is every object's masks on one frame; the options argument stays alive while it runs.
+  // A job whose result is every object's masks on one frame. `work` owns what it reads (copies, not JS values).
   Napi::Promise frame_job(const Napi::CallbackInfo& info, std::function<FrameResult(Core&)> work) {
-    return queue_job<Core, FrameResult>(info.Env(), object_, threads_, std::move(work), frame_result_to_js,
-                                        {info[0]});
+    return queue_job<Core, FrameResult>(info.Env(), object_, threads_, std::move(work), frame_result_to_js);
   }
 
   // A running job holds its own reference: the object is freed when it finishes.

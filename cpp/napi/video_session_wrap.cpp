@@ -44,7 +44,7 @@ Napi::Value VideoSessionWrap::AddPoints(const Napi::CallbackInfo& info) {
   const auto o = options_arg(info);
   const auto image = get_raw_image(o.Get("image"), "image");
   return frame_job(info, [c = get_points_call(o), image](VideoSession& s) {
-    return s.add_points(c.frame, image ? &*image : nullptr, c.object_id, c.coords, c.labels, c.clear_old);
+    return s.add_points(c.frame, image ? &image->image : nullptr, c.object_id, c.coords, c.labels, c.clear_old);
   });
 }
 
@@ -52,7 +52,8 @@ Napi::Value VideoSessionWrap::AddMask(const Napi::CallbackInfo& info) {
   const auto o = options_arg(info);
   const auto image = get_raw_image(o.Get("image"), "image");
   return frame_job(info, [c = get_mask_call(o), image](VideoSession& s) {
-    return s.add_mask(c.frame, image ? &*image : nullptr, c.object_id, c.mask.data, static_cast<int64_t>(c.mask.length));
+    return s.add_mask(c.frame, image ? &image->image : nullptr, c.object_id, c.mask.data,
+                      static_cast<int64_t>(c.mask.length));
   });
 }
 
@@ -69,7 +70,7 @@ Napi::Value VideoSessionWrap::Propagate(const Napi::CallbackInfo& info) {
   const int64_t frame = get_required_int(o, "frame");
   const bool reverse = get_bool(o, "reverse", false);
   const auto image = get_raw_image(o.Get("image"), "image");
-  return frame_job(info, [=](VideoSession& s) { return s.propagate(frame, reverse, image ? &*image : nullptr); });
+  return frame_job(info, [=](VideoSession& s) { return s.propagate(frame, reverse, image ? &image->image : nullptr); });
 }
 
 Napi::Value VideoSessionWrap::RemoveObject(const Napi::CallbackInfo& info) {

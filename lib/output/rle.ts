@@ -2,6 +2,7 @@
 // common/maskApi.c: rleEncode, rleToString, rleFrString), so masks can go to COCO tools and back.
 import { InvalidArgumentError } from '../errors.js';
 import { invalidParameter, is, type ByteArray } from '../validate.js';
+import { checkSide } from '../image.js';
 import { checkMask } from './mask.js';
 
 /** A mask in COCO's compressed run-length encoding, as pycocotools' `mask.encode` returns it. */
@@ -59,9 +60,11 @@ export function maskToRle(mask: ByteArray, width: number, height: number): CocoR
 export function rleToMask(rle: CocoRleInput): Uint8Array {
   if (!is.object(rle)) throw invalidParameter('rle', 'an object { size: [height, width], counts }', rle);
   const { size, counts } = rle;
-  if (!Array.isArray(size) || size.length !== 2 || !is.positiveInt32(size[0]) || !is.positiveInt32(size[1])) {
+  if (!Array.isArray(size) || size.length !== 2) {
     throw invalidParameter('rle.size', '[height, width] with positive integers', size);
   }
+  checkSide(size[0], 'rle.size[0]');
+  checkSide(size[1], 'rle.size[1]');
   const [height, width] = size as [number, number];
   const runs = is.string(counts) ? decompress(counts) : checkRuns(counts);
   const total = runs.reduce((a, b) => a + b, 0);
