@@ -3,7 +3,10 @@
 // as one batch of up to `maxSize` images. On a CPU a model's call already uses every core, so more encodes at once
 // only fight over them; on a GPU one batched call keeps the device busier than several small ones.
 import { availableParallelism } from 'node:os';
-import { invalidParameter, is } from './validate.js';
+import type { BatchOptions } from './types.js';
+import { checkKnownKeys, invalidParameter, is } from './validate.js';
+
+const BATCH_KEYS = ['maxSize', 'maxWaitMs'] as const satisfies readonly (keyof BatchOptions)[];
 
 export interface EncodeQueueOptions {
   /** Most images per encoder call. */
@@ -26,6 +29,7 @@ export class EncodeQueue<I, E> {
   #waiting: Waiting<I, E>[] = [];
   #running = 0;
   #timer: NodeJS.Timeout | undefined;
+  #closed: (() => Error) | undefined;
 
   /** `encode` returns one embedding per input, in order. */
   constructor(encode: (inputs: I[]) => Promise<E[]>, options: EncodeQueueOptions) {
@@ -34,6 +38,7 @@ export class EncodeQueue<I, E> {
   }
 
   push(input: I): Promise<E> {
+    if (this.#closed) return Promise.reject(this.#closed());
     return new Promise<E>((resolve, reject) => {
       this.#waiting.push({ input, resolve, reject });
       if (this.#running >= this.#options.concurrency) return; // taken when a running batch ends
@@ -42,12 +47,26 @@ export class EncodeQueue<I, E> {
     });
   }
 
+  /**
+   * Settles every waiting call with `error()` (one error each) and refuses later ones; calls already running
+   * finish as they would.
+   */
+  close(error: () => Error): void {
+    this.#closed ??= error;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const w of this.#waiting.splice(0)) w.reject(error());
+  }
+
   #start(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#waiting.splice(0, this.#options.maxSize);
+    if (batch.length === 0) return;
     this.#running++;
-    this.#encode(batch.map((w) => w.input))
+    // A synchronous throw from `encode` (a refused argument) must become this batch's rejection: thrown here it
+    // would escape from the timer's callback and leave the call counted as running, so the queue stalled.
+    new Promise<E[]>((resolve) => resolve(this.#encode(batch.map((w) => w.input))))
       .then(
         (embeddings) => batch.forEach((w, i) => w.resolve(embeddings[i])),
         (err: unknown) => batch.forEach((w) => w.reject(err)),
@@ -66,6 +85,7 @@ export class EncodeQueue<I, E> {
  */
 export function checkBatchOptions(batch: unknown, device: string, threads: number): EncodeQueueOptions {
   if (batch !== undefined && !is.object(batch)) throw invalidParameter('batch', 'an object', batch);
+  if (batch) checkKnownKeys(batch, BATCH_KEYS, 'batch.');
   const { maxSize = 1, maxWaitMs = 0 } = batch ?? {};
   if (!is.positiveInt32(maxSize)) throw invalidParameter('batch.maxSize', 'a positive integer', maxSize);
   if (typeof maxWaitMs !== 'number' || !Number.isFinite(maxWaitMs) || maxWaitMs < 0) {

@@ -16,6 +16,7 @@ import { createTracker, type StreamingTracker } from './video/tracker.js';
 import type { TrackerOptions, VideoFrames, VideoSessionOptions } from './video/types.js';
 
 const DTYPES: readonly string[] = ['float32', 'float16', 'bfloat16'];
+const LOAD_KEYS = ['device', 'dtype', 'threads', 'batch'] as const satisfies readonly (keyof LoadOptions)[];
 const DEVICE = /^(cpu|cuda|cuda:\d+)$/;
 
 /**
@@ -195,6 +196,7 @@ export class Sam2Model {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#encodes.close(() => new DisposedError('the Sam2Model was disposed'));
     try {
       this.#native.dispose();
     } catch (err) {
@@ -240,8 +242,10 @@ function toPrediction(r: Prediction): Prediction {
   return prediction;
 }
 
-function checkLoadOptions(options: unknown): NativeLoadOptions {
+/** @internal Checks {@link LoadOptions}' form (not whether this machine can honour them). */
+export function checkLoadOptions(options: unknown): NativeLoadOptions {
   if (!is.object(options)) throw invalidParameter('options', 'an object', options);
+  checkKnownKeys(options, LOAD_KEYS);
   const { device = 'cpu', dtype = 'float32', threads } = options;
   if (!is.string(device) || !DEVICE.test(device)) {
     throw invalidParameter('device', "'cpu', 'cuda' or 'cuda:<n>'", device);
