@@ -6,6 +6,8 @@ export { Sam2Model } from './model.js';
 export { ImageEmbedding } from './embedding.js';
 export { MAX_BATCH_PROMPTS } from './predict_batch.js';
 export { connectedComponents } from './components.js';
+export { MAX_IMAGE_SIDE } from './image.js';
+export { MAX_PROMPT_POINTS } from './prompt.js';
 export {
   Sam2Error,
   InvalidArgumentError,

@@ -110,7 +110,7 @@ export class Sam2Model {
   async predict(embedding: ImageEmbedding, options: PredictOptions): Promise<Prediction> {
     this.#checkOpen();
     const image = this.#nativeEmbedding(embedding, 'embedding');
-    const prompt = toNativePrompt(options, this.info.lowResSize);
+    const prompt = toNativePrompt(options, this.info.lowResSize, image);
     return toPrediction(await callNative(() => this.#native.predict(image, prompt)));
   }
 
@@ -133,7 +133,7 @@ export class Sam2Model {
     this.#checkOpen();
     const image = this.#nativeEmbedding(embedding, 'embedding');
     const list = checkPromptList(prompts, 'prompts');
-    const native = list.map((p, i) => toListedNativePrompt(p, this.info.lowResSize, `prompts[${i}]`));
+    const native = list.map((p, i) => toListedNativePrompt(p, this.info.lowResSize, image, `prompts[${i}]`));
     return this.#predictQueries(list.map(() => image), native);
   }
 
@@ -152,8 +152,9 @@ export class Sam2Model {
       if (!is.object(item)) throw invalidParameter(name, 'an object with embedding and a prompt', item);
       checkKnownKeys(item, ITEM_KEYS, `${name}.`);
       const { embedding, ...prompt } = item;
-      embeddings.push(this.#nativeEmbedding(embedding, `${name}.embedding`));
-      return toListedNativePrompt(prompt, this.info.lowResSize, name);
+      const image = this.#nativeEmbedding(embedding, `${name}.embedding`);
+      embeddings.push(image);
+      return toListedNativePrompt(prompt, this.info.lowResSize, image, name);
     });
     return this.#predictQueries(embeddings, prompts);
   }

@@ -1,7 +1,7 @@
 // Validation of the prompt lists of predictBatch and predictMany: every error names the item it is about.
 import { InvalidArgumentError } from './errors.js';
 import type { NativePrompt } from './native.js';
-import { PREDICT_OPTION_KEYS, toNativePrompt } from './prompt.js';
+import { PREDICT_OPTION_KEYS, toNativePrompt, type PromptBounds } from './prompt.js';
 import { checkKnownKeys, invalidParameter, is } from './validate.js';
 
 /**
@@ -24,11 +24,16 @@ export function checkPromptList(list: unknown, name: string): readonly unknown[]
  * {@link toNativePrompt} for item `name` of a list (`prompts[3]`): unknown keys are rejected, and every error names
  * the item's field (`prompts[3].box`) instead of the bare one.
  */
-export function toListedNativePrompt(options: unknown, lowResSize: number, name: string): NativePrompt {
+export function toListedNativePrompt(
+  options: unknown,
+  lowResSize: number,
+  bounds: PromptBounds,
+  name: string,
+): NativePrompt {
   if (!is.object(options)) throw invalidParameter(name, 'an object with points, box or maskInput', options);
   checkKnownKeys(options, PREDICT_OPTION_KEYS, `${name}.`);
   try {
-    return toNativePrompt(options, lowResSize);
+    return toNativePrompt(options, lowResSize, bounds);
   } catch (err) {
     if (!(err instanceof InvalidArgumentError)) throw err;
     const field = err.parameter === 'options' ? name : `${name}.${err.parameter}`;

@@ -1,24 +1,49 @@
 import { InvalidArgumentError } from './errors.js';
 import type { NativePrompt } from './native.js';
 import type { PredictOptions } from './types.js';
-import { describe, invalidParameter, is } from './validate.js';
+import { checkKnownKeys, describe, invalidParameter, is } from './validate.js';
 
 // Labels the official prompt encoder gives to the two corners of a box.
 const BOX_TOP_LEFT = 2;
 const BOX_BOTTOM_RIGHT = 3;
 
-/** The keys of {@link PredictOptions}. */
-export const PREDICT_OPTION_KEYS: readonly string[] = [
-  'points', 'labels', 'box', 'maskInput', 'multimask', 'returnLogits', 'holeArea', 'sprinkleArea',
-];
+/**
+ * Most points in one prompt. SAM 2 was trained with one click and up to 7 correction clicks per object, so
+ * interactive prompts hold a handful; this leaves room for generated ones (e.g. points along a contour) while one
+ * call stays well under a second: the decoder's cost grows with the square of the point count (20,000 points
+ * took 54 s).
+ */
+export const MAX_PROMPT_POINTS = 1024;
 
-/** Checks {@link PredictOptions} and lays the prompt out as the addon takes it. */
-export function toNativePrompt(options: unknown, lowResSize: number): NativePrompt {
+// The prompt goes to the addon as float32: a larger coordinate would become Infinity there.
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The keys of {@link PredictOptions}. */
+export const PREDICT_OPTION_KEYS = [
+  'points',
+  'labels',
+  'box',
+  'maskInput',
+  'multimask',
+  'returnLogits',
+  'holeArea',
+  'sprinkleArea',
+] as const satisfies readonly (keyof PredictOptions)[];
+
+/** The image a prompt is given on; a box is clipped to it. */
+export interface PromptBounds {
+  width: number;
+  height: number;
+}
+
+/** Checks {@link PredictOptions} and lays the prompt out as the addon takes it, the box clipped to `bounds`. */
+export function toNativePrompt(options: unknown, lowResSize: number, bounds: PromptBounds): NativePrompt {
   if (!is.object(options)) throw invalidParameter('options', 'an object with points, box or maskInput', options);
+  checkKnownKeys(options, PREDICT_OPTION_KEYS);
   const { points, labels, box, maskInput } = options;
   const clicks = points === undefined ? [] : checkPoints(points);
   const clickLabels = checkLabels(labels, points === undefined ? undefined : clicks.length);
-  const corners = box === undefined ? undefined : checkBox(box);
+  const corners = box === undefined ? undefined : clipBox(checkBox(box), bounds);
   const mask = maskInput === undefined ? null : checkMaskInput(maskInput, lowResSize);
   if (clicks.length === 0 && !corners && !mask) {
     throw new InvalidArgumentError('options', 'at least one of points, box or maskInput is required');
@@ -54,11 +79,14 @@ export function toNativePrompt(options: unknown, lowResSize: number): NativeProm
 
 function checkPoints(points: unknown): [number, number][] {
   if (!Array.isArray(points)) throw invalidParameter('points', 'an array of [x, y] pairs', points);
+  if (points.length > MAX_PROMPT_POINTS) {
+    throw new InvalidArgumentError('points', `at most ${MAX_PROMPT_POINTS} points per prompt, got ${points.length}`);
+  }
   // Index loops, not forEach/every: those skip the holes of sparse arrays.
   for (let i = 0; i < points.length; i++) {
     const p: unknown = points[i];
-    if (!Array.isArray(p) || p.length !== 2 || !is.finite(p[0]) || !is.finite(p[1])) {
-      throw new InvalidArgumentError('points', `point ${i} must be [x, y] with finite numbers, got ${show(p)}`);
+    if (!Array.isArray(p) || p.length !== 2 || !isCoordinate(p[0]) || !isCoordinate(p[1])) {
+      throw new InvalidArgumentError('points', `point ${i} must be [x, y] with finite float32 numbers, got ${show(p)}`);
     }
   }
   return points as [number, number][];
@@ -87,6 +115,23 @@ function checkBox(box: unknown): [number, number, number, number] {
   const [x0, y0, x1, y1] = box as [number, number, number, number];
   if (x0 > x1 || y0 > y1) throw new InvalidArgumentError('box', `expected x0 <= x1 and y0 <= y1, got ${show(box)}`);
   return [x0, y0, x1, y1];
+}
+
+// A box means "the object is in here": the part outside the image says nothing more, and unclipped corners far
+// outside would be drawn pixel by pixel and reach the prompt encoder as meaningless (or infinite) coordinates.
+function clipBox(
+  [x0, y0, x1, y1]: [number, number, number, number],
+  { width, height }: PromptBounds,
+): [number, number, number, number] {
+  if (x0 > width || y0 > height || x1 < 0 || y1 < 0) {
+    throw new InvalidArgumentError('box', `[${x0}, ${y0}, ${x1}, ${y1}] lies outside the ${width}x${height} image`);
+  }
+  const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
+  return [clip(x0, width), clip(y0, height), clip(x1, width), clip(y1, height)];
+}
+
+function isCoordinate(v: unknown): v is number {
+  return is.finite(v) && Math.abs(v) <= FLOAT32_MAX;
 }
 
 function checkMaskInput(mask: unknown, lowResSize: number): Float32Array {

@@ -127,6 +127,14 @@ describe('sam2-node segment', () => {
     expect([overlay.width, overlay.height, overlay.format]).toEqual([W, H, 'png']);
   });
 
+  it('clips a --box far beyond the image (0,0,1e12,1e12) to the image instead of drawing it for ever', async () => {
+    const out = join(scratch, 'huge-box', 'm.png');
+    const r = await runCli(['segment', wide, '--model', model, '--box', '0,0,1e12,1e12', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const overlay = await sharp(join(scratch, 'huge-box', 'm.overlay.png')).metadata();
+    expect([overlay.width, overlay.height]).toEqual([W, H]);
+  });
+
   it('prints JSON with COCO RLE masks that match the PNGs (--multimask, --box)', async () => {
     const out = join(scratch, 'multi', 'm.png');
     const r = await runCli(['segment', wide, '--model', model, '--box', '390,34.5,595,174', '--point', '448,100', '--multimask', '--json', '--out', out]);

@@ -76,6 +76,12 @@ describe('sam2-node track', () => {
     expect(r.stderr).toContain('--frame: 8 is past the last frame');
   });
 
+  it('exits with 2 on --reverse from frame 0, where there is nothing to track backwards', async () => {
+    const r = await runCli(['track', frames, '--model', model, '--object', '1:1,2', '--reverse']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--reverse: needs --frame N > 0');
+  });
+
   it('exits with 2 on --reverse with a video file', async () => {
     const video = join(scratch, 'clip.mp4');
     await writeFile(video, 'not really a video');

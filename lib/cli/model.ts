@@ -1,7 +1,7 @@
 // The flags that load a model, shared by the commands that run one.
 import { UsageError } from '../commands/command.js';
 import { InvalidArgumentError, ModelLoadError } from '../errors.js';
-import { Sam2Model } from '../model.js';
+import { Sam2Model, checkLoadOptions } from '../model.js';
 import type { Device, DType } from '../types.js';
 import { parseInteger, required } from './args.js';
 
@@ -24,7 +24,10 @@ export function modelHelp(column: number): string {
   return MODEL_FLAG_HELP.map(([flag, text]) => `  ${flag}`.padEnd(column) + text).join('\n');
 }
 
-/** Loads the model the flags name. A bad --device/--dtype/--threads is a usage error naming the flag. */
+/**
+ * Loads the model the flags name. A malformed --device/--dtype/--threads is a usage error naming the flag; a
+ * well-formed one this machine cannot run (cuda without CUDA, float16 on a CPU libtorch) is a run-time failure.
+ */
 export async function loadModelFromFlags(values: {
   model?: string;
   device?: string;
@@ -33,16 +36,18 @@ export async function loadModelFromFlags(values: {
 }): Promise<Sam2Model> {
   const dir = required(values.model, '--model');
   const threads = values.threads === undefined ? undefined : parseInteger(values.threads, '--threads', 1);
+  const options = { device: (values.device ?? 'cpu') as Device, dtype: (values.dtype ?? 'float32') as DType, threads };
   try {
-    return await Sam2Model.load(dir, {
-      device: (values.device ?? 'cpu') as Device,
-      dtype: (values.dtype ?? 'float32') as DType,
-      threads,
-    });
+    checkLoadOptions(options);
   } catch (err) {
-    // Sam2Model.load checks the options and names them; on the command line they are flags.
+    // The options' names are flags on the command line.
+    throw err instanceof InvalidArgumentError ? new UsageError(`--${err.message}`) : err;
+  }
+  try {
+    return await Sam2Model.load(dir, options);
+  } catch (err) {
     if (err instanceof InvalidArgumentError && ['device', 'dtype'].includes(err.parameter)) {
-      throw new UsageError(`--${err.message}`);
+      throw new InvalidArgumentError(`--${err.parameter}`, `--${err.message}`, { cause: err });
     }
     // Its "model: ..." errors are about the directory --model names.
     if (err instanceof ModelLoadError && err.message.startsWith('model: ')) {

@@ -4,7 +4,7 @@ import { loadModelFromFlags, MODEL_FLAGS } from '../cli/model.js';
 import { readManifest, verifyModelFiles, type Manifest } from '../manifest.js';
 import { native } from '../native.js';
 import type { DType } from '../types.js';
-import { UsageError } from './command.js';
+import { InvalidArgumentError } from '../errors.js';
 import { defineCommand } from './define.js';
 
 const usage = `Usage: sam2-node info MODEL_DIR [--device DEVICE] [--dtype TYPE] [--threads N] [--json]
@@ -87,7 +87,7 @@ async function tryLoad(
   } catch (err) {
     // Only the dtype's own refusal answers the question; anything else (a bad --device, a damaged file) is the
     // same for every dtype, and an error.
-    if (asked || !(err instanceof UsageError) || !err.message.startsWith('--dtype: ')) throw err;
+    if (asked || !(err instanceof InvalidArgumentError) || err.parameter !== '--dtype') throw err;
     return { ok: false, reason: err.message.slice('--dtype: '.length) };
   }
 }

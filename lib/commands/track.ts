@@ -28,7 +28,7 @@ Prompts, all on frame --frame (at least one):
   --frame N              the frame the prompts are on (default 0)
 
 Tracking:
-  --reverse              track backwards from --frame (frame folders only)
+  --reverse              track backwards from --frame, which must then be > 0 (frame folders only)
   --max-frames N         stop after N frames
 
 Model:
@@ -80,6 +80,8 @@ export const trackCommand = defineCommand({
     const maxFlag = values['max-frames'];
     const maxFrames = maxFlag === undefined ? undefined : parseInteger(maxFlag, '--max-frames', 1);
     const reverse = values.reverse === true;
+    // As the official propagation, a reverse pass from the first frame visits no frame: refused, not a silent no-op.
+    if (reverse && start === 0) throw new UsageError('--reverse: needs --frame N > 0 (nothing precedes frame 0)');
     const info = await stat(input).catch(() => undefined);
     if (!info) throw new Sam2Error(`FRAMES_DIR|VIDEO: no such file or folder: ${input}`);
     if (info.isFile()) {

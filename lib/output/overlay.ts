@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkImage } from '../image.js';
 import { toNativePrompt } from '../prompt.js';
 import type { ImageInput, PredictOptions } from '../types.js';
-import { invalidParameter, is, type ByteArray } from '../validate.js';
+import { checkKnownKeys, invalidParameter, is, type ByteArray } from '../validate.js';
 import { checkMask } from './mask.js';
 import { encodePng } from './png.js';
 
@@ -40,6 +40,15 @@ export interface OverlayOptions extends Pick<PredictOptions, 'points' | 'labels'
   outline?: boolean;
 }
 
+const OVERLAY_KEYS = [
+  'points',
+  'labels',
+  'box',
+  'colors',
+  'alpha',
+  'outline',
+] as const satisfies readonly (keyof OverlayOptions)[];
+
 /** Pixels {@link renderOverlay} returns: the input's size and channel count. */
 export interface OverlayImage extends ImageInput {
   data: Uint8Array;
@@ -58,6 +67,7 @@ export function renderOverlay(image: ImageInput, masks: ByteArray[], options: Ov
   if (!Array.isArray(masks)) throw invalidParameter('masks', 'an array of masks', masks);
   masks.forEach((m, i) => checkMask(m, width, height, `masks[${i}]`));
   if (!is.object(options)) throw invalidParameter('options', 'an object', options);
+  checkKnownKeys(options, OVERLAY_KEYS);
   const colors = checkColors(options.colors, masks.length);
   const alpha = options.alpha ?? 0.5;
   if (!is.finite(alpha) || alpha < 0 || alpha > 1) throw invalidParameter('alpha', 'a number from 0 to 1', alpha);
@@ -136,7 +146,7 @@ function drawPrompt(img: OverlayImage, options: OverlayOptions): void {
     return;
   }
   // The prompt checks of predict(); its layout puts the box corners (labels 2 and 3) first.
-  const prompt = toNativePrompt({ points, labels, box }, 1);
+  const prompt = toNativePrompt({ points, labels, box }, 1, img);
   const side = Math.min(img.width, img.height);
   const radius = Math.max(5, Math.round(side / 80));
   const thickness = Math.max(2, Math.round(side / 300));

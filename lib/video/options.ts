@@ -1,8 +1,15 @@
 // Checks of the video API's arguments, laid out as the addon takes them. Errors name the offending parameter.
 import { InvalidArgumentError } from '../errors.js';
-import { toNativePrompt } from '../prompt.js';
-import { asUint8Array, invalidParameter, is } from '../validate.js';
+import { toNativePrompt, type PromptBounds } from '../prompt.js';
+import { asUint8Array, checkBytes, checkKnownKeys, invalidParameter, is } from '../validate.js';
 import type { NativeMaskCall, NativeOutputOptions, NativePointsCall } from './native.js';
+import type {
+  PropagateOptions,
+  TrackerOptions,
+  VideoMaskOptions,
+  VideoPointsOptions,
+  VideoSessionOptions,
+} from './types.js';
 
 const DEFAULT_FILL_HOLE_AREA = 8;
 
@@ -13,6 +20,10 @@ function checkObject(value: unknown, name: string): Record<string, unknown> {
 
 /** `frame` as an index below `limit` (the frames there are so far). */
 export function checkFrame(frame: unknown, limit: number): number {
+  if (limit === 0) {
+    // Only a streaming tracker has no frame: it numbers the frames it is given.
+    throw new InvalidArgumentError('frame', 'no frame has been tracked yet: call track(image) first, then prompt it');
+  }
   if (!is.nonNegativeInt32(frame) || frame >= limit) {
     throw invalidParameter('frame', `a frame index in [0, ${limit})`, frame);
   }
@@ -44,17 +55,55 @@ export function checkOutputOptions(options: Record<string, unknown>, cachedFrame
   };
 }
 
-export function checkOptionsObject(options: unknown): Record<string, unknown> {
-  return checkObject(options, 'options');
-}
-
 export function checkMaxMemoryFrames(options: Record<string, unknown>): number {
   return checkCount(options.maxMemoryFrames, 'maxMemoryFrames', 16, 1);
 }
 
-/** addPoints' options; `frames`: how many frames may be named. */
-export function toPointsCall(options: unknown, frames: number, lowResSize: number): NativePointsCall {
+const POINTS_KEYS = [
+  'frame',
+  'objectId',
+  'points',
+  'labels',
+  'box',
+  'clearOld',
+] as const satisfies readonly (keyof VideoPointsOptions)[];
+const MASK_KEYS = ['frame', 'objectId', 'mask'] as const satisfies readonly (keyof VideoMaskOptions)[];
+const PROPAGATE_KEYS = [
+  'start',
+  'maxFrames',
+  'reverse',
+  'signal',
+] as const satisfies readonly (keyof PropagateOptions)[];
+const SESSION_KEYS = [
+  'fillHoleArea',
+  'nonOverlap',
+  'maxCachedFrames',
+] as const satisfies readonly (keyof VideoSessionOptions)[];
+const TRACKER_KEYS = [...SESSION_KEYS, 'maxMemoryFrames'] as const satisfies readonly (keyof TrackerOptions)[];
+
+/** A video session's options object. */
+export function checkSessionOptions(options: unknown): Record<string, unknown> {
   const o = checkObject(options, 'options');
+  checkKnownKeys(o, SESSION_KEYS);
+  return o;
+}
+
+/** A streaming tracker's options object. */
+export function checkTrackerOptions(options: unknown): Record<string, unknown> {
+  const o = checkObject(options, 'options');
+  checkKnownKeys(o, TRACKER_KEYS);
+  return o;
+}
+
+/** addPoints' options on a video of `width` x `height`; `frames`: how many frames may be named. */
+export function toPointsCall(
+  options: unknown,
+  frames: number,
+  lowResSize: number,
+  bounds: PromptBounds,
+): NativePointsCall {
+  const o = checkObject(options, 'options');
+  checkKnownKeys(o, POINTS_KEYS);
   const frame = checkFrame(o.frame, frames);
   const objectId = checkObjectId(o.objectId);
   const clearOld = checkBoolean(o.clearOld, 'clearOld', true);
@@ -64,19 +113,17 @@ export function toPointsCall(options: unknown, frames: number, lowResSize: numbe
   if (o.box !== undefined && !clearOld) {
     throw new InvalidArgumentError('box', 'a box needs clearOld: true (it replaces the frame\'s clicks)');
   }
-  const { coords, labels } = toNativePrompt({ points: o.points, labels: o.labels, box: o.box }, lowResSize);
+  const { coords, labels } = toNativePrompt({ points: o.points, labels: o.labels, box: o.box }, lowResSize, bounds);
   return { frame, objectId, coords, labels, clearOld };
 }
 
 /** addMask's options for a video of `width` x `height`. */
 export function toMaskCall(options: unknown, frames: number, width: number, height: number): NativeMaskCall {
   const o = checkObject(options, 'options');
+  checkKnownKeys(o, MASK_KEYS);
   const frame = checkFrame(o.frame, frames);
   const objectId = checkObjectId(o.objectId);
-  if (!is.byteArray(o.mask) || o.mask.length !== width * height) {
-    throw invalidParameter('mask', `a Uint8Array of ${width}*${height} = ${width * height} bytes`, o.mask);
-  }
-  return { frame, objectId, mask: asUint8Array(o.mask) };
+  return { frame, objectId, mask: asUint8Array(checkBytes(o.mask, width * height, 'mask', `${width}x${height}`)) };
 }
 
 export interface PropagationPlan {
@@ -88,6 +135,7 @@ export interface PropagationPlan {
 
 export function checkPropagateOptions(options: unknown, frames: number): PropagationPlan {
   const o = checkObject(options, 'options');
+  checkKnownKeys(o, PROPAGATE_KEYS);
   const start = o.start === undefined ? undefined : checkStart(o.start, frames);
   const maxFrames = o.maxFrames === undefined ? undefined : checkCount(o.maxFrames, 'maxFrames', 0, 0);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {

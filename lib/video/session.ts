@@ -4,7 +4,7 @@ import { abortable, throwIfAborted } from './abort.js';
 import { openFrameSource, type FrameSource } from './frame_source.js';
 import { callSync, type NativeFrameImage, type NativeVideoModel, type NativeVideoState, type TrackingFlags } from './native.js';
 import {
-  checkOptionsObject,
+  checkSessionOptions,
   checkOutputOptions,
   checkPropagateOptions,
   processingOrder,
@@ -94,7 +94,7 @@ export class VideoSession {
    */
   async addPoints(options: VideoPointsOptions): Promise<FrameResult> {
     this.#queue.checkOpen();
-    const call = toPointsCall(options, this.#frameLimit(), this.#lowResSize);
+    const call = toPointsCall(options, this.#frameLimit(), this.#lowResSize, this);
     return this.#queue.run(async () => {
       const image = await this.#pixels(call.frame);
       this.#generation++;
@@ -230,7 +230,7 @@ export async function createVideoSession(
   frames: VideoFrames,
   options: VideoSessionOptions = {},
 ): Promise<VideoSession> {
-  const output = checkOutputOptions(checkOptionsObject(options), DEFAULT_CACHED_FRAMES);
+  const output = checkOutputOptions(checkSessionOptions(options), DEFAULT_CACHED_FRAMES);
   const pointerWindow = is.positiveInt32(tracking.max_obj_ptrs_in_encoder) ? tracking.max_obj_ptrs_in_encoder : 16;
   const source = await openFrameSource(frames, output.maxCachedFrames, pointerWindow);
   const numFrames = source.streamed ? STREAM_FRAMES : source.count;

@@ -3,7 +3,7 @@ import { checkImage } from '../image.js';
 import type { ImageInput } from '../types.js';
 import { invalidParameter, is } from '../validate.js';
 import { callSync, type NativeTracker, type NativeVideoModel, type TrackingFlags } from './native.js';
-import { checkMaxMemoryFrames, checkOptionsObject, checkOutputOptions, toMaskCall, toPointsCall } from './options.js';
+import { checkMaxMemoryFrames, checkOutputOptions, checkTrackerOptions, toMaskCall, toPointsCall } from './options.js';
 import { SerialQueue } from './serial.js';
 import type { FrameResult, TrackerOptions, VideoMaskOptions, VideoPointsOptions } from './types.js';
 
@@ -82,7 +82,8 @@ export class StreamingTracker {
     this.#queue.checkOpen();
     // Checked when it runs: the frame count grows with the tracks queued before it.
     return this.#queue.run(async () => {
-      const call = toPointsCall(options, this.#frameCount, this.#lowResSize);
+      const { width = 0, height = 0 } = this.#size ?? {};
+      const call = toPointsCall(options, this.#frameCount, this.#lowResSize, { width, height });
       return this.#record(await callNative(() => this.#native.addPoints(call)));
     });
   }
@@ -136,7 +137,7 @@ export function createTracker(
   isModelDisposed: () => boolean,
   options: TrackerOptions = {},
 ): StreamingTracker {
-  const o = checkOptionsObject(options);
+  const o = checkTrackerOptions(options);
   const nativeOptions = { ...checkOutputOptions(o, DEFAULT_CACHED_FRAMES), maxMemoryFrames: checkMaxMemoryFrames(o) };
   return new StreamingTracker(callSync(() => model.createTracker(tracking, nativeOptions)), lowResSize, isModelDisposed);
 }
