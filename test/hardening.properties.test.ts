@@ -180,7 +180,7 @@ describe('properties without a model', () => {
     const rle = fc.oneof(fc.record({ size: fc.oneof(fc.tuple(side, side), anyValue), counts }), anyValue);
     await fc.assert(
       fc.asyncProperty(rle, async (value) => {
-        const parameters = ['rle', 'rle.size', 'rle.size[0]', 'rle.size[1]', 'rle.counts'];
+        const parameters = ['rle', 'rle.size', 'rle.counts'];
         const r = await typedOutcome(() => rleToMask(value as never), parameters);
         if (r === NO_ANSWER) return;
         const [height, width] = (value as { size: [number, number] }).size;

@@ -63,8 +63,8 @@ export function rleToMask(rle: CocoRleInput): Uint8Array {
   if (!Array.isArray(size) || size.length !== 2) {
     throw invalidParameter('rle.size', '[height, width] with positive integers', size);
   }
-  checkSide(size[0], 'rle.size[0]');
-  checkSide(size[1], 'rle.size[1]');
+  checkSide(size[0], 'rle.size');
+  checkSide(size[1], 'rle.size');
   const [height, width] = size as [number, number];
   const runs = is.string(counts) ? decompress(counts) : checkRuns(counts);
   const total = runs.reduce((a, b) => a + b, 0);
