@@ -80,8 +80,6 @@ export const trackCommand = defineCommand({
     const maxFlag = values['max-frames'];
     const maxFrames = maxFlag === undefined ? undefined : parseInteger(maxFlag, '--max-frames', 1);
     const reverse = values.reverse === true;
-    // As the official propagation, a reverse pass from the first frame visits no frame: refused, not a silent no-op.
-    if (reverse && start === 0) throw new UsageError('--reverse: needs --frame N > 0 (nothing precedes frame 0)');
     const info = await stat(input).catch(() => undefined);
     if (!info) throw new Sam2Error(`FRAMES_DIR|VIDEO: no such file or folder: ${input}`);
     if (info.isFile()) {
@@ -93,6 +91,8 @@ export const trackCommand = defineCommand({
     if (frames && start >= frames.length) {
       throw new UsageError(`--frame: ${start} is past the last frame (${input} has ${frames.length})`);
     }
+    // As in the official propagation, a reverse pass from the first frame visits no frame: refused, not a no-op.
+    if (reverse && start === 0) throw new UsageError('--reverse: needs --frame N > 0 (nothing precedes frame 0)');
 
     const output = new TrackOutput({
       dir: resolve(values.out ?? `${basename(input, extname(input))}-track`),
