@@ -9,11 +9,11 @@ const BOX_BOTTOM_RIGHT = 3;
 
 /**
  * Most points in one prompt. SAM 2 was trained with one click and up to 7 correction clicks per object, so
- * interactive prompts hold a handful; this leaves room for generated ones (e.g. points along a contour) while one
- * call stays well under a second: the decoder's cost grows with the square of the point count (20,000 points
- * took 54 s).
+ * interactive prompts hold a handful; 256 leaves room for generated ones while a prompt costs about what one click
+ * does. The decoder's cost grows with the square of the count beyond that (tiny model, 2 cores: 1 point 0.2 s, 256
+ * points 0.28 s, 1024 points 1.2 s; 20,000 points took 54 s).
  */
-export const MAX_PROMPT_POINTS = 1024;
+export const MAX_PROMPT_POINTS = 256;
 
 // The prompt goes to the addon as float32: a larger coordinate would become Infinity there.
 const FLOAT32_MAX = 3.4028234663852886e38;
