@@ -4,9 +4,9 @@
 // only fight over them; on a GPU one batched call keeps the device busier than several small ones.
 import { availableParallelism } from 'node:os';
 import type { BatchOptions } from './types.js';
-import { checkKnownKeys, invalidParameter, is } from './validate.js';
+import { checkKnownKeys, invalidParameter, is, optionNames } from './validate.js';
 
-const BATCH_KEYS = ['maxSize', 'maxWaitMs'] as const satisfies readonly (keyof BatchOptions)[];
+const BATCH_KEYS = optionNames<BatchOptions>({ maxSize: true, maxWaitMs: true });
 
 export interface EncodeQueueOptions {
   /** Most images per encoder call. */

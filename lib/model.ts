@@ -10,13 +10,13 @@ import { native, preloadNative, type NativeEmbedding, type NativeLoadOptions, ty
 import { checkPromptList, toListedNativePrompt } from './predict_batch.js';
 import { PREDICT_OPTION_KEYS, toNativePrompt } from './prompt.js';
 import type { ImageInput, LoadOptions, ModelInfo, Prediction, PredictManyItem, PredictOptions } from './types.js';
-import { checkKnownKeys, invalidParameter, is } from './validate.js';
+import { checkKnownKeys, invalidParameter, is, optionNames } from './validate.js';
 import { createVideoSession, type VideoSession } from './video/session.js';
 import { createTracker, type StreamingTracker } from './video/tracker.js';
 import type { TrackerOptions, VideoFrames, VideoSessionOptions } from './video/types.js';
 
 const DTYPES: readonly string[] = ['float32', 'float16', 'bfloat16'];
-const LOAD_KEYS = ['device', 'dtype', 'threads', 'batch'] as const satisfies readonly (keyof LoadOptions)[];
+const LOAD_KEYS = optionNames<LoadOptions>({ device: true, dtype: true, threads: true, batch: true });
 const DEVICE = /^(cpu|cuda|cuda:\d+)$/;
 
 /**

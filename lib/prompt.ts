@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from './errors.js';
 import type { NativePrompt } from './native.js';
 import type { PredictOptions } from './types.js';
-import { checkKnownKeys, describe, invalidParameter, is } from './validate.js';
+import { checkKnownKeys, describe, invalidParameter, is, optionNames } from './validate.js';
 
 // Labels the official prompt encoder gives to the two corners of a box.
 const BOX_TOP_LEFT = 2;
@@ -19,16 +19,16 @@ export const MAX_PROMPT_POINTS = 256;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The keys of {@link PredictOptions}. */
-export const PREDICT_OPTION_KEYS = [
-  'points',
-  'labels',
-  'box',
-  'maskInput',
-  'multimask',
-  'returnLogits',
-  'holeArea',
-  'sprinkleArea',
-] as const satisfies readonly (keyof PredictOptions)[];
+export const PREDICT_OPTION_KEYS = optionNames<PredictOptions>({
+  points: true,
+  labels: true,
+  box: true,
+  maskInput: true,
+  multimask: true,
+  returnLogits: true,
+  holeArea: true,
+  sprinkleArea: true,
+});
 
 /** The image a prompt is given on; a box is clipped to it. */
 export interface PromptBounds {

@@ -67,6 +67,14 @@ export function asUint8Array(v: ByteArray): Uint8Array {
 }
 
 /**
+ * The option names of `T`, from an object literal that the compiler checks to name each of them, and nothing else:
+ * an option added to `T` cannot be forgotten in the list {@link checkKnownKeys} is given.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
  * Rejects the keys of an options object that the call does not know, so a typo (`multiMask`) fails loudly
  * instead of being ignored. The error names the key (with `prefix`, e.g. `prompts[3].multiMask`) and the nearest
  * known key, or lists them all when none is close.

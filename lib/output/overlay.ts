@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkImage } from '../image.js';
 import { toNativePrompt } from '../prompt.js';
 import type { ImageInput, PredictOptions } from '../types.js';
-import { checkKnownKeys, invalidParameter, is, type ByteArray } from '../validate.js';
+import { checkKnownKeys, invalidParameter, is, optionNames, type ByteArray } from '../validate.js';
 import { checkMask } from './mask.js';
 import { encodePng } from './png.js';
 
@@ -40,14 +40,14 @@ export interface OverlayOptions extends Pick<PredictOptions, 'points' | 'labels'
   outline?: boolean;
 }
 
-const OVERLAY_KEYS = [
-  'points',
-  'labels',
-  'box',
-  'colors',
-  'alpha',
-  'outline',
-] as const satisfies readonly (keyof OverlayOptions)[];
+const OVERLAY_KEYS = optionNames<OverlayOptions>({
+  points: true,
+  labels: true,
+  box: true,
+  colors: true,
+  alpha: true,
+  outline: true,
+});
 
 /** Pixels {@link renderOverlay} returns: the input's size and channel count. */
 export interface OverlayImage extends ImageInput {

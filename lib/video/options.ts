@@ -1,7 +1,7 @@
 // Checks of the video API's arguments, laid out as the addon takes them. Errors name the offending parameter.
 import { InvalidArgumentError } from '../errors.js';
 import { toNativePrompt, type PromptBounds } from '../prompt.js';
-import { asUint8Array, checkBytes, checkKnownKeys, invalidParameter, is } from '../validate.js';
+import { asUint8Array, checkBytes, checkKnownKeys, invalidParameter, is, optionNames } from '../validate.js';
 import type { NativeMaskCall, NativeOutputOptions, NativePointsCall } from './native.js';
 import type {
   PropagateOptions,
@@ -59,27 +59,23 @@ export function checkMaxMemoryFrames(options: Record<string, unknown>): number {
   return checkCount(options.maxMemoryFrames, 'maxMemoryFrames', 16, 1);
 }
 
-const POINTS_KEYS = [
-  'frame',
-  'objectId',
-  'points',
-  'labels',
-  'box',
-  'clearOld',
-] as const satisfies readonly (keyof VideoPointsOptions)[];
-const MASK_KEYS = ['frame', 'objectId', 'mask'] as const satisfies readonly (keyof VideoMaskOptions)[];
-const PROPAGATE_KEYS = [
-  'start',
-  'maxFrames',
-  'reverse',
-  'signal',
-] as const satisfies readonly (keyof PropagateOptions)[];
-const SESSION_KEYS = [
-  'fillHoleArea',
-  'nonOverlap',
-  'maxCachedFrames',
-] as const satisfies readonly (keyof VideoSessionOptions)[];
-const TRACKER_KEYS = [...SESSION_KEYS, 'maxMemoryFrames'] as const satisfies readonly (keyof TrackerOptions)[];
+const POINTS_KEYS = optionNames<VideoPointsOptions>({
+  frame: true,
+  objectId: true,
+  points: true,
+  labels: true,
+  box: true,
+  clearOld: true,
+});
+const MASK_KEYS = optionNames<VideoMaskOptions>({ frame: true, objectId: true, mask: true });
+const PROPAGATE_KEYS = optionNames<PropagateOptions>({ start: true, maxFrames: true, reverse: true, signal: true });
+const SESSION_KEYS = optionNames<VideoSessionOptions>({ fillHoleArea: true, nonOverlap: true, maxCachedFrames: true });
+const TRACKER_KEYS = optionNames<TrackerOptions>({
+  fillHoleArea: true,
+  nonOverlap: true,
+  maxCachedFrames: true,
+  maxMemoryFrames: true,
+});
 
 /** A video session's options object. */
 export function checkSessionOptions(options: unknown): Record<string, unknown> {
