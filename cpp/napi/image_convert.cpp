@@ -36,7 +36,7 @@ Napi::Value image_prediction_to_js(Napi::Env env, const ImagePrediction& result)
 }
 
 ModelDigest get_model_digest(const Napi::Value& value) {
-  const auto bytes = get_bytes(value, "digest");
+  const auto bytes = copy_bytes(value, "digest");
   ModelDigest digest;
   if (bytes.length != digest.size()) throw_argument(value.Env(), "digest", "must be 32 bytes (sha256)");
   std::memcpy(digest.data(), bytes.data, digest.size());

@@ -166,7 +166,8 @@ Napi::Value ModelWrap::PredictBatch(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::EmbeddingFromBuffer(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto m = model(env);
-  const auto bytes = get_bytes(info[0], "buffer");
+  // Copied, not read in place: the job runs off the JS thread (see CopiedBytes).
+  const auto bytes = copy_bytes(info[0], "buffer");
   const auto digest = get_model_digest(info[1]);
   auto result = std::make_shared<std::shared_ptr<const ImageEmbedding>>();
   const uint64_t owner = id_;
@@ -175,8 +176,7 @@ Napi::Value ModelWrap::EmbeddingFromBuffer(const Napi::CallbackInfo& info) {
       [m, bytes, digest, result] {
         *result = std::make_shared<const ImageEmbedding>(read_embedding(bytes.data, bytes.length, digest, *m));
       },
-      [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); },
-      {info[0]});
+      [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); });
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
