@@ -9,9 +9,9 @@ const BOX_BOTTOM_RIGHT = 3;
 
 /**
  * Most points in one prompt. SAM 2 was trained with one click and up to 7 correction clicks per object, so
- * interactive prompts hold a handful; 256 leaves room for generated ones while a prompt costs about what one click
- * does. The decoder's cost grows with the square of the count beyond that (tiny model, 2 cores: 1 point 0.2 s, 256
- * points 0.28 s, 1024 points 1.2 s; 20,000 points took 54 s).
+ * interactive prompts hold a handful; 256 leaves room for generated ones while a prompt costs at most about twice
+ * one click. The decoder's cost grows with the square of the count beyond that (tiny model, 2 shared cores: 1 point
+ * 0.17-0.2 s, 256 points 0.28-0.31 s, 1024 points 1.2 s; 20,000 points took 54 s).
  */
 export const MAX_PROMPT_POINTS = 256;
 
