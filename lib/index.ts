@@ -29,6 +29,13 @@ export {
 } from './output/overlay.js';
 export { maskToPng } from './output/png.js';
 export type {
+  AmgOutputMode,
+  GenerateMasksOptions,
+  MaskRecord,
+  UncompressedRle,
+  XywhBox,
+} from './amg/types.js';
+export type {
   BatchOptions,
   ConnectedComponents,
   DType,

@@ -5,6 +5,9 @@ import { ImageEmbedding } from './embedding.js';
 import { EncodeQueue, checkBatchOptions, type EncodeQueueOptions } from './encode_queue.js';
 import { DisposedError, InvalidArgumentError, ModelLoadError, callNative, fromNative } from './errors.js';
 import { checkImage, type CheckedPixels } from './image.js';
+import { checkGenerateMasksOptions } from './amg/options.js';
+import { toRecords } from './amg/records.js';
+import type { GenerateMasksOptions, MaskRecord } from './amg/types.js';
 import { manifestDigest, readManifest, verifyModelFiles, type Manifest } from './manifest.js';
 import { native, preloadNative, type NativeEmbedding, type NativeLoadOptions, type NativeModel, type NativePrompt } from './native.js';
 import { checkPromptList, toListedNativePrompt } from './predict_batch.js';
@@ -174,6 +177,32 @@ export class Sam2Model {
   }
 
   /**
+   * Segments everything: the official `SAM2AutomaticMaskGenerator` (a grid of single-point prompts, quality filters,
+   * NMS, optional crops), resolving to its records in its order. With an {@link ImageEmbedding} only
+   * `cropNLayers: 0` is possible, since each crop is encoded on its own.
+   *
+   * @throws {@link InvalidArgumentError} for a bad or unknown option, naming it.
+   */
+  async generateMasks(image: ImageInput | ImageEmbedding, options?: GenerateMasksOptions): Promise<MaskRecord[]> {
+    this.#checkOpen();
+    const { native: opts, onProgress } = checkGenerateMasksOptions(options);
+    let source: NativeEmbedding | CheckedPixels;
+    if (image instanceof ImageEmbedding) {
+      if (image.owner !== this) throw new InvalidArgumentError('image', 'the embedding was made by another model');
+      if (image.disposed) throw new DisposedError('the ImageEmbedding was disposed');
+      if (opts.cropNLayers > 0) {
+        throw new InvalidArgumentError('cropNLayers', 'crops are encoded on their own: pass the image, not an embedding');
+      }
+      source = image.native;
+    } else {
+      source = checkImage(image);
+    }
+    const progress = onProgress && guarded(onProgress);
+    const columns = await callNative(() => this.#native.generateMasks(source, opts, progress));
+    return toRecords(columns, opts.outputMode);
+  }
+
+  /**
    * Opens a video for tracking (see {@link VideoSession}): a directory of JPEG/PNG frames, a video file (decoded by
    * ffmpeg), an array of decoded frames, or an async iterable of them. A video file or an async iterable is read
    * lazily, as far as calls need, keeping only its latest frames (see {@link VideoFrames}).
@@ -241,6 +270,17 @@ function toPrediction(r: Prediction): Prediction {
   };
   if (r.logits) prediction.logits = r.logits;
   return prediction;
+}
+
+/** A user callback that cannot break the native caller: what it throws is reported, not propagated. */
+function guarded(fn: (done: number, total: number) => void): (done: number, total: number) => void {
+  return (done, total) => {
+    try {
+      fn(done, total);
+    } catch (err) {
+      process.emitWarning(`generateMasks onProgress threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
 }
 
 /** @internal Checks {@link LoadOptions}' form (not whether this machine can honour them). */

@@ -8,6 +8,9 @@ import type { ConnectedComponents, ModelInfo, Prediction } from './types.js';
 import { InvalidArgumentError, LibtorchNotFoundError, Sam2Error } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { NativeVideoModel } from './video/native.js';
+import type { NativeAmgOptions } from './amg/options.js';
+import type { NativeAmgColumns } from './amg/records.js';
+import type { CheckedPixels } from './image.js';
 
 export interface NativeEmbedding {
   dispose(): void;
@@ -44,6 +47,12 @@ export interface NativeModel extends NativeVideoModel {
   predictBatch(embeddings: NativeEmbedding[], prompts: NativePrompt[]): Promise<Prediction[]>;
   /** Parses and checks a toBuffer() buffer against this model (digest: see manifestDigest). */
   embeddingFromBuffer(buffer: Uint8Array, digest: Uint8Array): Promise<NativeEmbedding>;
+  /** Automatic mask generation on an embedding (no crop layers) or on pixels. */
+  generateMasks(
+    source: NativeEmbedding | CheckedPixels,
+    options: NativeAmgOptions,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<NativeAmgColumns>;
   dispose(): void;
 }
 

@@ -142,6 +142,7 @@ Napi::Value tensor_to_typed_array(Napi::Env env, const torch::Tensor& tensor) {
     case torch::kUInt8: return make_typed_array<uint8_t>(env, buffer, n);
     case torch::kFloat32: return make_typed_array<float>(env, buffer, n);
     case torch::kInt32: return make_typed_array<int32_t>(env, buffer, n);
+    case torch::kFloat64: return make_typed_array<double>(env, buffer, n);
     default: throw Napi::Error::New(env, "internal: no typed array for tensor dtype");
   }
 }

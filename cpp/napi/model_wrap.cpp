@@ -8,6 +8,7 @@
 #include "napi/convert.h"
 #include "napi/embedding_wrap.h"
 #include "napi/image_convert.h"
+#include "napi/generate_masks.h"
 #include "napi/promise_worker.h"
 #include "napi/tracker_wrap.h"
 #include "napi/video_session_wrap.h"
@@ -26,6 +27,7 @@ Napi::Function ModelWrap::Define(Napi::Env env) {
                       InstanceMethod<&ModelWrap::PredictBatch>("predictBatch"),
                       InstanceMethod<&ModelWrap::EmbeddingFromBuffer>("embeddingFromBuffer"),
                       InstanceMethod<&ModelWrap::Dispose>("dispose"),
+                      InstanceMethod<&ModelWrap::GenerateMasks>("generateMasks"),
                       InstanceMethod<&ModelWrap::CreateVideoState>("createVideoState"),
                       InstanceMethod<&ModelWrap::CreateTracker>("createTracker")});
 }
@@ -177,6 +179,10 @@ Napi::Value ModelWrap::EmbeddingFromBuffer(const Napi::CallbackInfo& info) {
         *result = std::make_shared<const ImageEmbedding>(read_embedding(bytes.data, bytes.length, digest, *m));
       },
       [result, owner](Napi::Env env) -> Napi::Value { return EmbeddingWrap::Create(env, *result, owner); });
+}
+
+Napi::Value ModelWrap::GenerateMasks(const Napi::CallbackInfo& info) {
+  return napi::GenerateMasks(info, model(info.Env()), id_, threads_);
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {

@@ -27,6 +27,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value PredictBatch(const Napi::CallbackInfo& info);
   // embeddingFromBuffer(buffer, digest) -> Promise<NativeEmbedding>: the portable format, checked in the core.
   Napi::Value EmbeddingFromBuffer(const Napi::CallbackInfo& info);
+  // generateMasks(source, options, onProgress?) -> Promise<columns>: see napi/generate_masks.h.
+  Napi::Value GenerateMasks(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   // Video: createVideoState(tracking, options) and createTracker(tracking, options), see the wraps.
   Napi::Value CreateVideoState(const Napi::CallbackInfo& info);
