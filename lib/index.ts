@@ -23,6 +23,7 @@ export {
   renderOverlay,
   renderOverlayPng,
   OVERLAY_PALETTE,
+  maskColors,
   type OverlayImage,
   type OverlayOptions,
   type Rgb,

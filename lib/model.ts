@@ -197,8 +197,9 @@ export class Sam2Model {
     } else {
       source = checkImage(image);
     }
-    const progress = onProgress && guarded(onProgress);
-    const columns = await callNative(() => this.#native.generateMasks(source, opts, progress));
+    const progress = onProgress && progressReporter(onProgress);
+    const columns = await callNative(() => this.#native.generateMasks(source, opts, progress?.report));
+    progress?.finish();
     return toRecords(columns, opts.outputMode);
   }
 
@@ -272,14 +273,30 @@ function toPrediction(r: Prediction): Prediction {
   return prediction;
 }
 
-/** A user callback that cannot break the native caller: what it throws is reported, not propagated. */
-function guarded(fn: (done: number, total: number) => void): (done: number, total: number) => void {
-  return (done, total) => {
+/**
+ * The user's progress callback as the addon calls it: what it throws is reported, not propagated, and reports that
+ * arrive after the call settled (the thread pool posts them) are dropped; `finish` makes the last report done = total.
+ */
+function progressReporter(fn: (done: number, total: number) => void) {
+  let settled = false;
+  let last: [number, number] = [0, 0];
+  const call = (done: number, total: number): void => {
     try {
       fn(done, total);
     } catch (err) {
       process.emitWarning(`generateMasks onProgress threw: ${err instanceof Error ? err.message : String(err)}`);
     }
+  };
+  return {
+    report: (done: number, total: number): void => {
+      if (settled) return;
+      last = [done, total];
+      call(done, total);
+    },
+    finish: (): void => {
+      settled = true;
+      if (last[0] < last[1]) call(last[1], last[1]);
+    },
   };
 }
 

@@ -104,14 +104,17 @@ describe('generateMasks', () => {
   it('reports progress per decoder batch', async () => {
     const calls: [number, number][] = [];
     await model.generateMasks(embedding, { ...SMALL, pointsPerBatch: 5, onProgress: (d, t) => calls.push([d, t]) });
-    // Progress arrives through the event loop; the last call may land just after the promise settles.
-    await new Promise((resolve) => setImmediate(resolve));
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every(([, total]) => total === 4)).toBe(true); // ceil(16 / 5)
     expect(calls.map(([done]) => done)).toEqual([...calls.map(([done]) => done)].sort((a, b) => a - b));
+    expect(calls.at(-1)).toEqual([4, 4]);
+    const count = calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls.length).toBe(count); // nothing after the promise resolved
   });
 
   it('keeps going when onProgress throws', async () => {
+    const warned = new Promise((resolve) => process.once('warning', resolve));
     const records = await model.generateMasks(embedding, {
       ...SMALL,
       onProgress: () => {
@@ -119,6 +122,7 @@ describe('generateMasks', () => {
       },
     });
     expect(records.length).toBe(48);
+    expect(String(await warned)).toContain('boom');
   });
 
   it('rejects a disposed embedding', async () => {

@@ -46,7 +46,10 @@ export interface GenerateMasksOptions {
   multimask?: boolean;
   /** Each record's `mask` ('binary'), or `rle` as uncompressed runs ('rle') or COCO's string ('coco-rle'). Default 'binary'. */
   outputMode?: AmgOutputMode;
-  /** Called after each decoder batch with the batches done and in all (all crops together). */
+  /**
+   * Called after each decoder batch with the batches done and in all (all crops together); the last call, with
+   * done = total, comes before the promise resolves. What it throws is reported as a process warning.
+   */
   onProgress?: (done: number, total: number) => void;
 }
 

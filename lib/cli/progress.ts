@@ -11,7 +11,7 @@ export interface ProgressOptions {
   label: string;
   /** Units of work, if known: enables the percentage and the ETA. */
   total?: number;
-  unit: 'frames' | 'bytes';
+  unit: 'frames' | 'batches' | 'bytes';
   /** Units already done before this run (a resumed download); they do not count towards the rate. */
   initial?: number;
   stream?: ProgressStream;
@@ -36,6 +36,11 @@ export class Progress {
     this.#o = { initial: 0, stream: process.stderr, intervalMs: 5000, now: () => performance.now(), ...options };
     this.#start = this.#o.now();
     this.#done = this.#o.initial;
+  }
+
+  /** Sets the total when it is only known once the work has started. */
+  setTotal(total: number): void {
+    this.#o.total = total;
   }
 
   /** Sets the units done so far; draws when it is time to. */
@@ -83,12 +88,12 @@ const MIB = 1024 * 1024;
 
 /** A count in its unit; bytes in MiB, with the total's precision when given. */
 function show(n: number, unit: ProgressOptions['unit'], total?: number): string {
-  if (unit === 'frames') return total === undefined ? `${n} frames` : String(n);
+  if (unit !== 'bytes') return total === undefined ? `${n} ${unit}` : String(n);
   return `${(n / MIB).toFixed(1)}${total === undefined ? ' MiB' : ''}`;
 }
 
 function rateText(rate: number, unit: ProgressOptions['unit']): string {
-  return unit === 'frames' ? `${rate.toFixed(1)} frames/s` : `${(rate / MIB).toFixed(1)} MiB/s`;
+  return unit === 'bytes' ? `${(rate / MIB).toFixed(1)} MiB/s` : `${rate.toFixed(1)} ${unit}/s`;
 }
 
 /** Seconds as m:ss, or h:mm:ss past an hour. */

@@ -8,9 +8,11 @@ import { renderOverlayPng, type OverlayOptions } from '../output/overlay.js';
 import { UsageError } from './command.js';
 import { defineCommand } from './define.js';
 import { segmentBoxes } from './segment-boxes.js';
+import { EVERYTHING_FLAGS, everythingHelp, runEverything, strayGeneratorFlag } from './segment-everything.js';
 
 const usage = `Usage: sam2-node segment IMAGE --model DIR (--point X,Y[:L] ... | --box X0,Y0,X1,Y1) [options]
        sam2-node segment IMAGE --model DIR --boxes BOXES.json [options]
+       sam2-node segment IMAGE --model DIR --everything [generator options]
 
 Segments the object marked by clicks and/or a box in IMAGE (JPEG, PNG, WebP, ...). Writes the mask as a PNG
 (white = object), an overlay PNG (the mask tinted over the image, positive clicks green, negative clicks red,
@@ -36,8 +38,11 @@ Output:
   --json               print the results as JSON, masks as COCO RLE, instead of text
   -h, --help           show this help
 
-Example:
+${everythingHelp}
+
+Examples:
   sam2-node segment truck.jpg --model models/sam2.1_hiera_tiny --point 500,375 --point 560,500:0
+  sam2-node segment truck.jpg --model models/sam2.1_hiera_tiny --everything --points-per-side 16 --json
 `;
 
 const FLAGS = {
@@ -49,6 +54,7 @@ const FLAGS = {
   out: { type: 'string' },
   'no-overlay': { type: 'boolean' },
   json: { type: 'boolean' },
+  ...EVERYTHING_FLAGS,
 } as const;
 
 export const segmentCommand = defineCommand({
@@ -57,6 +63,14 @@ export const segmentCommand = defineCommand({
   flags: FLAGS,
   async run({ values, positionals }) {
     const imagePath = resolve(onePositional(positionals, 'IMAGE'));
+    if (values.everything) {
+      if (values.point || values.box || values.boxes !== undefined) {
+        throw new UsageError('--everything takes no --point, --box or --boxes');
+      }
+      return runEverything(values, imagePath);
+    }
+    const stray = strayGeneratorFlag(values);
+    if (stray) throw new UsageError(`${stray} needs --everything`);
     if (values.boxes !== undefined) return segmentBoxes(imagePath, values.boxes, values);
     const prompt = promptFromFlags(values.point ?? [], values.box);
     const multimask = values.multimask === true;

@@ -22,6 +22,28 @@ export const OVERLAY_PALETTE: readonly Rgb[] = Object.freeze([
   [240, 70, 70],
 ] as Rgb[]);
 
+/**
+ * `count` distinct mask colours: {@link OVERLAY_PALETTE} first, then hues a golden angle apart, so that hundreds of
+ * masks (segment everything) each get a colour of their own.
+ */
+export function maskColors(count: number): Rgb[] {
+  return Array.from({ length: count }, (_, i) => {
+    if (i < OVERLAY_PALETTE.length) return [...OVERLAY_PALETTE[i]] as Rgb;
+    const hue = (i * 137.508) % 360;
+    const lightness = 0.45 + 0.15 * ((i >> 3) % 3); // vary lightness too: hues alone run out of contrast
+    return hsl(hue, 0.85, lightness);
+  });
+}
+
+function hsl(h: number, s: number, l: number): Rgb {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number): number => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
 const POSITIVE: Rgb = [0, 200, 0];
 const NEGATIVE: Rgb = [230, 0, 0];
 const BOX: Rgb = [0, 255, 0];
@@ -32,7 +54,7 @@ const RING: Rgb = [255, 255, 255];
  * as it was sent.
  */
 export interface OverlayOptions extends Pick<PredictOptions, 'points' | 'labels' | 'box'> {
-  /** One colour per mask; default {@link OVERLAY_PALETTE} in order. */
+  /** One colour per mask; default {@link maskColors}: {@link OVERLAY_PALETTE} in order, then further hues. */
   colors?: Rgb[];
   /** Opacity of the tint, 0 to 1; default 0.5. */
   alpha?: number;
@@ -94,7 +116,7 @@ export async function renderOverlayPng(
 }
 
 function checkColors(colors: unknown, count: number): Rgb[] {
-  if (colors === undefined) return Array.from({ length: count }, (_, i) => OVERLAY_PALETTE[i % OVERLAY_PALETTE.length]);
+  if (colors === undefined) return maskColors(count);
   if (!Array.isArray(colors) || colors.length !== count) {
     throw invalidParameter('colors', `an array of ${count} [r, g, b] colours, one per mask`, colors);
   }
