@@ -5,9 +5,10 @@
 // holding samples (ms) or one value (ms unless its `what` names another unit).
 // Options: --model NAME|DIR (repeatable; default: mini and tiny-1024, see models.mjs) --device cpu|cuda[:N]
 //          --dtype float32|float16|bfloat16 --threads N --warmup N --iters N (encode-sized work) --predict-iters N
-//          --suite image|click|batch|video|soak (repeatable; default image, click, batch and video)
+//          --suite image|click|batch|video|amg|soak (repeatable; default image, click, batch, video and amg)
 //          --video-model NAME (repeatable; the models the video suite runs on, default mini) --video-frames N
-//          (timed frames per latency run)
+//          (timed frames per latency run) --amg-model NAME (repeatable; the models the amg suite runs on, default
+//          tiny-1024)
 //          soak (bench/soak.mjs; on mini alone unless --model is given): --soak-cycles N --soak-sessions N
 //          --soak-max-growth MiB; exits 1 when memory keeps growing
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findPython } from '../scripts/lib/python.mjs';
+import { amgSuite } from './amg.mjs';
 import { batchSuite } from './batch.mjs';
 import { clickSuite } from './click.mjs';
 import { imageSuite } from './image.mjs';
@@ -26,8 +28,8 @@ import { soakSuite } from './soak.mjs';
 import { videoSuite } from './video.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const SUITES = [imageSuite, clickSuite, batchSuite, videoSuite, soakSuite];
-const DEFAULT_SUITES = [imageSuite.name, clickSuite.name, batchSuite.name, videoSuite.name];
+const SUITES = [imageSuite, clickSuite, batchSuite, videoSuite, amgSuite, soakSuite];
+const DEFAULT_SUITES = [imageSuite.name, clickSuite.name, batchSuite.name, videoSuite.name, amgSuite.name];
 
 function options() {
   const { values } = parseArgs({
@@ -51,6 +53,8 @@ function options() {
       // Allocator caches and glibc arenas settle within the first third; a leaked mini model (~50 MiB) or a
       // leaked session state per cycle exceeds this many times over.
       'soak-max-growth': { type: 'string', default: '32' },
+      // Automatic mask generation at the official defaults is a minute or more per side on a CPU at 1024 px.
+      'amg-model': { type: 'string', multiple: true, default: ['tiny-1024'] },
     },
   });
   const int = (name) => {
@@ -77,6 +81,7 @@ function options() {
     soakCycles: int('soak-cycles'),
     soakSessions: int('soak-sessions'),
     soakMaxGrowth: int('soak-max-growth'),
+    amgModels: values['amg-model'],
   };
 }
 
