@@ -45,9 +45,10 @@ export interface NativeAmgOptions {
   outputMode: AmgOutputMode;
 }
 
-function number(options: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
+function number(options: Record<string, unknown>, key: string, fallback: number, min = -Infinity, max = Infinity): number {
   const v = options[key] ?? fallback;
-  if (!is.finite(v) || v < min || v > max) throw invalidParameter(key, `a number in [${min}, ${max}]`, v);
+  const expected = Number.isFinite(min) ? `a number in [${min}, ${max}]` : 'a finite number';
+  if (!is.finite(v) || v < min || v > max) throw invalidParameter(key, expected, v);
   return v;
 }
 
@@ -96,13 +97,13 @@ export function checkGenerateMasksOptions(options: unknown): {
   const cropNLayers = integer(options, 'cropNLayers', 0, 0, MAX_CROP_LAYERS);
   const native: NativeAmgOptions = {
     pointsPerBatch: integer(options, 'pointsPerBatch', 64, 1, 65536),
-    predIouThresh: number(options, 'predIouThresh', 0.8, -Infinity, Infinity),
-    stabilityScoreThresh: number(options, 'stabilityScoreThresh', 0.95, -Infinity, Infinity),
-    stabilityScoreOffset: number(options, 'stabilityScoreOffset', 1, -Infinity, Infinity),
-    maskThreshold: number(options, 'maskThreshold', 0, -Infinity, Infinity),
-    boxNmsThresh: number(options, 'boxNmsThresh', 0.7, -Infinity, Infinity),
+    predIouThresh: number(options, 'predIouThresh', 0.8),
+    stabilityScoreThresh: number(options, 'stabilityScoreThresh', 0.95),
+    stabilityScoreOffset: number(options, 'stabilityScoreOffset', 1),
+    maskThreshold: number(options, 'maskThreshold', 0),
+    boxNmsThresh: number(options, 'boxNmsThresh', 0.7),
     cropNLayers,
-    cropNmsThresh: number(options, 'cropNmsThresh', 0.7, -Infinity, Infinity),
+    cropNmsThresh: number(options, 'cropNmsThresh', 0.7),
     cropOverlapRatio: number(options, 'cropOverlapRatio', 512 / 1500, 0, 1),
     cropNPointsDownscaleFactor: integer(options, 'cropNPointsDownscaleFactor', 1, 1, 1024),
     minMaskRegionArea: integer(options, 'minMaskRegionArea', 0, 0, 2 ** 31 - 1),
