@@ -4,7 +4,7 @@
 // Runs on the models of --amg-model (default tiny-1024): a 1024 px model is what the official defaults are for.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Sam2Model } from '../dist/index.js';
 import { syntheticImage } from './amg_image.mjs';
@@ -25,15 +25,11 @@ async function runNode(opts, image) {
     globalThis.gc?.();
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
-    // The max delay also counts the main thread waiting for a core on a busy machine; the loop's active time is what
-    // the library itself costs it.
-    const elu = performance.eventLoopUtilization();
     const start = performance.now();
     const records = await model.generateMasks(image);
     const ms = performance.now() - start;
-    const { active } = performance.eventLoopUtilization(elu);
     delay.disable();
-    return { ms, masks: records.length, maxDelayMs: delay.max / 1e6, activeMs: active };
+    return { ms, masks: records.length, maxDelayMs: delay.max / 1e6 };
   } finally {
     model.dispose();
   }
@@ -66,7 +62,6 @@ async function run(opts, { runPython }) {
     rows: [
       { what: `generateMasks ${size}, official defaults (${node.masks} / ${py.masks} masks)`, node: node.ms, python: py.seconds * 1000 },
       { what: 'event loop max delay, generateMasks', node: node.maxDelayMs },
-      { what: 'event loop active time, generateMasks', node: node.activeMs },
       { what: `peak RSS MiB, ${rle.masks} masks kept as 'rle' (loaded ${rle.loadedRssMiB.toFixed(0)})`, node: rle.peakRssMiB },
       { what: `peak RSS MiB, ${binary.masks} masks kept as 'binary'`, node: binary.peakRssMiB },
     ],

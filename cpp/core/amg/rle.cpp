@@ -35,6 +35,8 @@ Rle encode_uncropped(const uint8_t* crop_mask, int64_t crop_w, int64_t crop_h, i
     push(false, height - y0 - crop_h);
   }
   rle.counts.push_back(run);
+  // Kept masks live as RLE until the end: no growth slack, which for speckled masks would double their size.
+  rle.counts.shrink_to_fit();
   return rle;
 }
 
