@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include "core/amg/generator.h"
-#include "core/errors.h"
 #include "napi/convert.h"
 #include "napi/embedding_wrap.h"
 #include "napi/promise_worker.h"
@@ -199,28 +198,21 @@ Napi::Value GenerateMasks(const Napi::CallbackInfo& info, std::shared_ptr<Model>
   const auto mode = read_mode(env, info[1].As<Napi::Object>());
 
   std::shared_ptr<const ImageEmbedding> embedding;
-  RawImage image{};
+  CopiedImage copied{};
   if (info[0].IsObject() && !info[0].As<Napi::Object>().Has("data")) {
     embedding = EmbeddingWrap::Unwrap(info[0])->get(env, model_id);
   } else {
     if (!info[0].IsObject()) throw_argument(env, "image", "must be an embedding or { data, width, height, channels }");
     const auto o = info[0].As<Napi::Object>();
-    const auto bytes = get_bytes(o.Get("data"), "image.data");
-    image = {bytes.data, static_cast<int64_t>(get_number(o.Get("width"), "image.width")),
-             static_cast<int64_t>(get_number(o.Get("height"), "image.height")),
-             static_cast<int64_t>(get_number(o.Get("channels"), "image.channels"))};
-    try {
-      check_raw_image(image, static_cast<int64_t>(bytes.length));
-    } catch (const ArgumentError& e) {
-      throw Napi::TypeError::New(env, e.what());
-    }
+    copied = copy_image(o.Get("data"), o.Get("width"), o.Get("height"), o.Get("channels"));
   }
 
   auto reporter = std::make_shared<ProgressReporter>(env, info[2]);
   auto result = std::make_shared<Columns>();
   return PromiseWorker::Queue(
       env, threads,
-      [model, embedding, image, options, mode, reporter, result] {
+      [model, embedding, copied, options, mode, reporter, result] {
+        const RawImage& image = copied.image;
         // Released whatever happens, or the callback would keep the process alive.
         struct Release {
           std::shared_ptr<ProgressReporter> r;
@@ -232,7 +224,7 @@ Napi::Value GenerateMasks(const Napi::CallbackInfo& info, std::shared_ptr<Model>
         const int64_t h = embedding ? embedding->height : image.height;
         *result = to_columns(records, w, h, mode);
       },
-      [result](Napi::Env env) -> Napi::Value { return columns_to_js(env, *result); }, {info[0]});
+      [result](Napi::Env env) -> Napi::Value { return columns_to_js(env, *result); });
 }
 
 }  // namespace sam2::napi
