@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/postprocess.h"
 #include "core/selection.h"
+#include "core/threads.h"
 
 namespace sam2 {
 
@@ -79,54 +80,83 @@ ImagePrediction finish(const ImageQuery& query, const torch::Tensor& masks, cons
   return r;
 }
 
-// One decoder call for queries that all have `n` points. The images' features are stacked only when the
-// queries span several images; prompts on one image broadcast against its [1,...] features instead of
-// copying them per prompt.
-void decode_group(Model& model, const std::vector<const ImageQuery*>& group, int64_t n,
-                  std::vector<ImagePrediction>& out, const std::vector<size_t>& slots) {
+// Most prompts in one decoder call. A call's activations grow with its prompts (its upscaled mask features alone
+// are 64 x (S/4)^2 floats per prompt: 16 MiB at S=1024), and sub-batches this small keep them near the cache
+// while still sharing each call's fixed cost.
+constexpr int64_t kMaxSubBatch = 8;
+
+// The decoder's inputs for queries that all have `n` points. Prompts on one image broadcast against its
+// [1,...] features; only queries spanning several images gather features per prompt, a sub-batch at a time.
+struct GroupInputs {
+  torch::Tensor coords, labels, mask_input, has_mask;  // [b,n,2] in model pixels, [b,n], [b,1,L,L], [b]
+  std::vector<const ImageEmbedding*> images;  // the distinct images
+  std::vector<int64_t> image_of;              // per query: its index in images
+};
+
+GroupInputs group_inputs(const Model& model, const std::vector<const ImageQuery*>& group, int64_t n) {
   const int64_t L = model.low_res_size();
   const auto b = static_cast<int64_t>(group.size());
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
-  auto coords = torch::empty({b, n, 2}, f32);
-  auto labels = torch::empty({b, n}, torch::kLong);
-  auto mask_input = torch::zeros({b, 1, L, L}, f32);
-  auto has_mask = torch::zeros({b}, torch::kBool);
+  GroupInputs in{torch::empty({b, n, 2}, f32), torch::empty({b, n}, torch::kLong), torch::zeros({b, 1, L, L}, f32),
+                 torch::zeros({b}, torch::kBool), {}, std::vector<int64_t>(group.size())};
   std::vector<float> sizes;  // per query: its image's width, height
-  std::vector<const ImageEmbedding*> images;  // the distinct images, and which one each query is on
-  std::vector<int64_t> image_of(group.size());
   for (int64_t i = 0; i < b; ++i) {
     const auto& q = *group[i];
     const auto& p = q.prompt;
     if (n > 0) {
-      coords[i].copy_(torch::from_blob(const_cast<float*>(p.coords.data()), {n, 2}, f32));
-      labels[i].copy_(torch::from_blob(const_cast<int32_t*>(p.labels.data()), {n}, torch::kInt32));
+      in.coords[i].copy_(torch::from_blob(const_cast<float*>(p.coords.data()), {n, 2}, f32));
+      in.labels[i].copy_(torch::from_blob(const_cast<int32_t*>(p.labels.data()), {n}, torch::kInt32));
     }
     sizes.push_back(static_cast<float>(q.embedding->width));
     sizes.push_back(static_cast<float>(q.embedding->height));
     if (p.mask_input) {
-      mask_input[i][0].copy_(torch::from_blob(const_cast<float*>(p.mask_input->data()), {L, L}, f32));
-      has_mask[i] = true;
+      in.mask_input[i][0].copy_(torch::from_blob(const_cast<float*>(p.mask_input->data()), {L, L}, f32));
+      in.has_mask[i] = true;
     }
-    auto found = std::find(images.begin(), images.end(), q.embedding.get());
-    image_of[i] = found - images.begin();
-    if (found == images.end()) images.push_back(q.embedding.get());
+    auto found = std::find(in.images.begin(), in.images.end(), q.embedding.get());
+    in.image_of[i] = found - in.images.begin();
+    if (found == in.images.end()) in.images.push_back(q.embedding.get());
   }
   // Original pixels -> model pixels in the official order of operations (x / W * S, in float32).
-  coords = coords.div(torch::from_blob(sizes.data(), {b, 1, 2}, f32)).mul(static_cast<double>(model.image_size()));
+  in.coords = in.coords.div(torch::from_blob(sizes.data(), {b, 1, 2}, f32)).mul(static_cast<double>(model.image_size()));
+  return in;
+}
 
+// Queries [start, start + len) of a group in one decoder call, each finished straight into its slot of `out`.
+void decode_sub_batch(Model& model, const std::vector<const ImageQuery*>& group, const GroupInputs& in,
+                      int64_t start, int64_t len, std::vector<ImagePrediction>& out, const std::vector<size_t>& slots) {
   const auto features = [&](torch::Tensor ImageEmbedding::*member) {
-    if (images.size() == 1) return images[0]->*member;
-    std::vector<torch::Tensor> parts;
-    for (const auto* image : images) parts.push_back(image->*member);
-    return torch::cat(parts).index_select(0, torch::tensor(image_of, torch::kLong).to(parts[0].device()));
+    if (in.images.size() == 1) return in.images[0]->*member;
+    std::vector<torch::Tensor> rows;
+    for (int64_t i = start; i < start + len; ++i) rows.push_back(in.images[in.image_of[i]]->*member);
+    return torch::cat(rows);
   };
   auto dec = model.decode(features(&ImageEmbedding::embed), features(&ImageEmbedding::feat_s0),
-                          features(&ImageEmbedding::feat_s1), coords, labels, mask_input, has_mask);
+                          features(&ImageEmbedding::feat_s1), in.coords.narrow(0, start, len),
+                          in.labels.narrow(0, start, len), in.mask_input.narrow(0, start, len),
+                          in.has_mask.narrow(0, start, len));
   auto masks = dec.masks.to(torch::kFloat32);
   auto iou = dec.iou.to(torch::kFloat32);
-  for (int64_t i = 0; i < b; ++i) {
-    out[slots[i]] = finish(*group[i], masks.narrow(0, i, 1), iou.narrow(0, i, 1), L);
+  for (int64_t i = 0; i < len; ++i) {
+    out[slots[start + i]] = finish(*group[start + i], masks.narrow(0, i, 1), iou.narrow(0, i, 1), model.low_res_size());
   }
+}
+
+// Queries that all have `n` points. On a CPU: in sub-batches of at most kMaxSubBatch, and in at least as many as
+// there are threads so that each thread decodes sub-batches of its own (run_tasks_per_thread). On a GPU, where a
+// call is mostly launch overhead, in one call.
+void decode_group(Model& model, const std::vector<const ImageQuery*>& group, int64_t n,
+                  std::vector<ImagePrediction>& out, const std::vector<size_t>& slots) {
+  const auto b = static_cast<int64_t>(group.size());
+  const auto in = group_inputs(model, group, n);
+  const int64_t tasks = model.device().is_cpu()
+                            ? std::max((b + kMaxSubBatch - 1) / kMaxSubBatch, std::min<int64_t>(b, at::get_num_threads()))
+                            : 1;
+  run_tasks_per_thread(tasks, [&](int64_t t) {
+    // Even sizes: task t takes queries [t*b/tasks, (t+1)*b/tasks).
+    const int64_t start = t * b / tasks;
+    decode_sub_batch(model, group, in, start, (t + 1) * b / tasks - start, out, slots);
+  });
 }
 
 // Groups by point count: the decoder attends over every prompt token, so padding a shorter prompt with

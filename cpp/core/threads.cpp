@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
 
 namespace sam2 {
 
@@ -23,6 +24,23 @@ const OpenBlas& openblas() {
   return fns;
 }
 
+// Keeps OpenBLAS on the calling thread while it lives: its pool is process-wide, and tasks that each call it
+// from their own OpenMP thread would otherwise all queue for that one pool.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() : before_(openblas().get ? openblas().get() : 1) {
+    if (before_ != 1 && openblas().set) openblas().set(1);
+  }
+  ~SingleThreadedBlas() {
+    if (before_ != 1 && openblas().set) openblas().set(before_);
+  }
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+
+ private:
+  int before_;
+};
+
 }  // namespace
 
 void use_intra_op_threads(int threads) {
@@ -30,6 +48,25 @@ void use_intra_op_threads(int threads) {
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
   const auto& blas = openblas();
   if (blas.set && blas.get && blas.get() != threads) blas.set(threads);
+}
+
+// Independent tasks on threads of their own rather than each op of each task split across all threads: the ops
+// of a few prompts split poorly, and on a loaded machine each split op waits for its slowest thread to be
+// scheduled again. One decoder batch of 64 boxes with its ops split took more wall time than 64 single predicts;
+// decoded as sub-batches, one per thread at a time, it takes about a quarter less CPU time (BENCHMARKS.md,
+// "Batched prompts").
+void run_tasks_per_thread(int64_t count, const std::function<void(int64_t)>& task) {
+  if (count <= 1 || at::get_num_threads() <= 1) {
+    for (int64_t i = 0; i < count; ++i) task(i);
+    return;
+  }
+  SingleThreadedBlas blas;
+  const at::ThreadLocalState caller;  // InferenceMode and grad mode are per thread
+  // Grain 1: one task per chunk handed out; ops inside a parallel region run on their own thread only.
+  at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
+    at::ThreadLocalStateGuard guard(caller);
+    for (int64_t i = begin; i < end; ++i) task(i);
+  });
 }
 
 }  // namespace sam2
