@@ -80,9 +80,10 @@ ImagePrediction finish(const ImageQuery& query, const torch::Tensor& masks, cons
   return r;
 }
 
-// Most prompts in one decoder call. A call's activations grow with its prompts (its upscaled mask features alone
-// are 64 x (S/4)^2 floats per prompt: 16 MiB at S=1024), and sub-batches this small keep them near the cache
-// while still sharing each call's fixed cost.
+// Most prompts in one decoder call on a CPU. A call's activations grow with its prompts (its upscaled mask
+// features alone are 32 x (S/4)^2 floats per prompt: 8 MiB at S=1024), and a few prompts already share most of
+// a call's fixed cost: on tiny-1024, sub-batches of 8 took 6% less CPU time per prompt than sub-batches of 4
+// in one bench run, and the same in a probe (BENCHMARKS.md, "Batched prompts").
 constexpr int64_t kMaxSubBatch = 8;
 
 // The decoder's inputs for queries that all have `n` points. Prompts on one image broadcast against its

@@ -5,6 +5,9 @@
 #include <ATen/Parallel.h>
 #include <ATen/ThreadLocalState.h>
 
+#include <algorithm>
+#include <atomic>
+
 namespace sam2 {
 
 namespace {
@@ -62,10 +65,14 @@ void run_tasks_per_thread(int64_t count, const std::function<void(int64_t)>& tas
   }
   SingleThreadedBlas blas;
   const at::ThreadLocalState caller;  // InferenceMode and grad mode are per thread
-  // Grain 1: one task per chunk handed out; ops inside a parallel region run on their own thread only.
-  at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
+  // Each thread takes the next task when it is done with one, rather than a fixed share of them: on a loaded
+  // machine one thread may get far less of the cores than the other, and a fixed half would wait for it.
+  std::atomic<int64_t> next{0};
+  const auto threads = std::min<int64_t>(count, at::get_num_threads());
+  // Ops called inside a parallel region run on their own thread only.
+  at::parallel_for(0, threads, 1, [&](int64_t, int64_t) {
     at::ThreadLocalStateGuard guard(caller);
-    for (int64_t i = begin; i < end; ++i) task(i);
+    for (int64_t i = next++; i < count; i = next++) task(i);
   });
 }
 
