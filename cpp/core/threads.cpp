@@ -56,8 +56,8 @@ void use_intra_op_threads(int threads) {
 // Independent tasks on threads of their own rather than each op of each task split across all threads: the ops
 // of a few prompts split poorly, and on a loaded machine each split op waits for its slowest thread to be
 // scheduled again. One decoder batch of 64 boxes with its ops split took more wall time than 64 single predicts;
-// decoded as sub-batches, one per thread at a time, it takes about a quarter less CPU time (BENCHMARKS.md,
-// "Batched prompts").
+// as sub-batches taken by each thread in turn it takes 0.53-0.89x the loop's CPU time (BENCHMARKS.md, "Batched
+// prompts").
 void run_tasks_per_thread(int64_t count, const std::function<void(int64_t)>& task) {
   if (count <= 1 || at::get_num_threads() <= 1) {
     for (int64_t i = 0; i < count; ++i) task(i);
