@@ -15,17 +15,9 @@ import {
   type UncompressedRle,
 } from '../lib/index.js';
 import { readImage } from './helpers/fixtures.js';
+import { expectInvalid } from './helpers/expect.js';
 import { loadTestModel } from './helpers/model.js';
 import { repoRoot } from './helpers/paths.js';
-
-async function expectInvalid(call: () => Promise<unknown>, parameter: string): Promise<void> {
-  const err = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, `expected a rejection for ${parameter}`).toBeInstanceOf(InvalidArgumentError);
-  expect((err as InvalidArgumentError).parameter).toBe(parameter);
-}
 
 const untyped = <T>(v: unknown): T => v as T;
 // Small and unfiltered: 16 points, every mask kept, a fraction of a second.

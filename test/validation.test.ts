@@ -14,18 +14,8 @@ import {
   type PredictOptions,
 } from '../lib/index.js';
 import { readImage } from './helpers/fixtures.js';
+import { expectInvalid } from './helpers/expect.js';
 import { loadTestModel, testModelDir } from './helpers/model.js';
-
-/** Asserts that `call` rejects with an InvalidArgumentError for `parameter`, named first in the message. */
-async function expectInvalid(call: () => Promise<unknown>, parameter: string): Promise<void> {
-  const err = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, `expected a rejection for ${parameter}`).toBeInstanceOf(InvalidArgumentError);
-  expect((err as InvalidArgumentError).parameter).toBe(parameter);
-  expect((err as InvalidArgumentError).message.startsWith(`${parameter}: `)).toBe(true);
-}
 
 // Values of the wrong type reach the API from untyped callers; the casts say so.
 const untyped = <T>(v: unknown): T => v as T;

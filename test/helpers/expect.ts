@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Prediction } from '../../lib/index.js';
+import { InvalidArgumentError, type Prediction } from '../../lib/index.js';
 import { differingFraction, maxAbsDiff, relL2 } from './compare.js';
 
 /**
@@ -11,4 +11,15 @@ export function expectSamePrediction(actual: Prediction, expected: Prediction): 
   expect(differingFraction(actual.masks, expected.masks)).toBe(0);
   expect(relL2(actual.lowResLogits, expected.lowResLogits)).toBeLessThanOrEqual(1e-6);
   expect(maxAbsDiff(actual.scores, expected.scores)).toBeLessThanOrEqual(1e-6);
+}
+
+/** Asserts that `call` rejects with an InvalidArgumentError for `parameter`, named first in the message. */
+export async function expectInvalid(call: () => Promise<unknown>, parameter: string): Promise<void> {
+  const err = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, `expected a rejection for ${parameter}`).toBeInstanceOf(InvalidArgumentError);
+  expect((err as InvalidArgumentError).parameter).toBe(parameter);
+  expect((err as InvalidArgumentError).message.startsWith(`${parameter}: `)).toBe(true);
 }
