@@ -80,12 +80,6 @@ ImagePrediction finish(const ImageQuery& query, const torch::Tensor& masks, cons
   return r;
 }
 
-// Most prompts in one decoder call on a CPU. A call's activations grow with its prompts (its upscaled mask
-// features alone are 32 x (S/4)^2 floats per prompt: 8 MiB at S=1024), and a few prompts already share most of
-// a call's fixed cost: on tiny-1024, sub-batches of 8 took 6% less CPU time per prompt than sub-batches of 4
-// in one bench run, and the same in a probe (BENCHMARKS.md, "Batched prompts").
-constexpr int64_t kMaxSubBatch = 8;
-
 // The decoder's inputs for queries that all have `n` points. Prompts on one image broadcast against its
 // [1,...] features; only queries spanning several images gather features per prompt, a sub-batch at a time.
 struct GroupInputs {
@@ -143,18 +137,14 @@ void decode_sub_batch(Model& model, const std::vector<const ImageQuery*>& group,
   }
 }
 
-// Queries that all have `n` points. On a CPU: in sub-batches of at most kMaxSubBatch, and in at least as many as
-// there are threads so that each thread decodes sub-batches of its own (run_tasks_per_thread). On a GPU, where a
-// call is mostly launch overhead, in one call.
+// Queries that all have `n` points, in decoder_sub_batches calls: on a CPU a few prompts per call, each thread
+// taking calls of its own; on a GPU one call.
 void decode_group(Model& model, const std::vector<const ImageQuery*>& group, int64_t n,
                   std::vector<ImagePrediction>& out, const std::vector<size_t>& slots) {
   const auto b = static_cast<int64_t>(group.size());
   const auto in = group_inputs(model, group, n);
-  const int64_t tasks = model.device().is_cpu()
-                            ? std::max((b + kMaxSubBatch - 1) / kMaxSubBatch, std::min<int64_t>(b, at::get_num_threads()))
-                            : 1;
+  const int64_t tasks = decoder_sub_batches(b, model.device().is_cpu());
   run_tasks_per_thread(tasks, [&](int64_t t) {
-    // Even sizes: task t takes queries [t*b/tasks, (t+1)*b/tasks).
     const int64_t start = t * b / tasks;
     decode_sub_batch(model, group, in, start, (t + 1) * b / tasks - start, out, slots);
   });

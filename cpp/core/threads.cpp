@@ -76,4 +76,15 @@ void run_tasks_per_thread(int64_t count, const std::function<void(int64_t)>& tas
   });
 }
 
+// Most prompts in one decoder call on a CPU. A call's activations grow with its prompts (its upscaled mask
+// features alone are 32 x (S/4)^2 floats per prompt: 8 MiB at S=1024), and a few prompts already share most of
+// a call's fixed cost: on tiny-1024, sub-batches of 8 took 6% less CPU time per prompt than sub-batches of 4
+// in one bench run, and the same in a probe (BENCHMARKS.md, "Batched prompts").
+constexpr int64_t kMaxSubBatch = 8;
+
+int64_t decoder_sub_batches(int64_t prompts, bool on_cpu) {
+  if (!on_cpu) return 1;
+  return std::max((prompts + kMaxSubBatch - 1) / kMaxSubBatch, std::min<int64_t>(prompts, at::get_num_threads()));
+}
+
 }  // namespace sam2

@@ -15,4 +15,10 @@ void use_intra_op_threads(int threads);
 // The first exception a task throws is rethrown here once all have stopped.
 void run_tasks_per_thread(int64_t count, const std::function<void(int64_t)>& task);
 
+// How many decoder calls `prompts` prompts take, for run_tasks_per_thread. On a CPU: sub-batches of at most a
+// few prompts, and at least as many as there are intra-op threads so that each thread decodes sub-batches of its
+// own. On a GPU (on_cpu false), where a call is mostly launch overhead: one call. Task t of `count` takes
+// prompts [t * prompts / count, (t + 1) * prompts / count).
+int64_t decoder_sub_batches(int64_t prompts, bool on_cpu);
+
 }  // namespace sam2

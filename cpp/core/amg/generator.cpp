@@ -6,6 +6,7 @@
 #include "core/amg/nms.h"
 #include "core/errors.h"
 #include "core/selection.h"
+#include "core/threads.h"
 
 namespace sam2::amg {
 
@@ -51,7 +52,8 @@ struct Decoded {
   torch::Tensor masks, iou;  // [N,L,L], [N] float32, N = prompts x hypotheses, prompt-major
 };
 
-// One decoder call on single-point prompts in crop pixels, as the official _predict with [B,1,2] points.
+// Single-point prompts in crop pixels, as the official _predict with [B,1,2] points: one call on a GPU, and on a
+// CPU sub-batches spread over the threads like predictBatch's (decoder_sub_batches), concatenated in prompt order.
 Decoded decode_points(Model& model, const ImageEmbedding& emb, const float* points, int64_t n, int64_t crop_w,
                       int64_t crop_h, const torch::Tensor* mask_input, bool multimask) {
   const int64_t L = model.low_res_size();
@@ -62,8 +64,17 @@ Decoded decode_points(Model& model, const ImageEmbedding& emb, const float* poin
   auto labels = torch::ones({n, 1}, torch::kLong);
   auto masks_in = mask_input ? mask_input->unsqueeze(1) : torch::zeros({n, 1, L, L}, f32);
   auto has_mask = torch::full({n}, mask_input != nullptr, torch::kBool);
-  auto out = model.decode(emb.embed, emb.feat_s0, emb.feat_s1, coords, labels, masks_in, has_mask);
-  auto sel = select_hypotheses(out.masks.to(torch::kFloat32), out.iou.to(torch::kFloat32), multimask);
+  const int64_t tasks = decoder_sub_batches(n, model.device().is_cpu());
+  std::vector<torch::Tensor> masks(tasks), ious(tasks);
+  run_tasks_per_thread(tasks, [&](int64_t t) {
+    const int64_t start = t * n / tasks, len = (t + 1) * n / tasks - start;
+    auto out = model.decode(emb.embed, emb.feat_s0, emb.feat_s1, coords.narrow(0, start, len),
+                            labels.narrow(0, start, len), masks_in.narrow(0, start, len), has_mask.narrow(0, start, len));
+    masks[t] = out.masks.to(torch::kFloat32);
+    ious[t] = out.iou.to(torch::kFloat32);
+  });
+  auto sel = select_hypotheses(tasks == 1 ? masks[0] : torch::cat(masks), tasks == 1 ? ious[0] : torch::cat(ious),
+                               multimask);
   return {sel.masks.flatten(0, 1), sel.iou.flatten(0, 1)};
 }
 
