@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rleToMask, type GenerateMasksOptions, type MaskRecord, type Sam2Model } from '../lib/index.js';
+import { maskIou } from './helpers/compare.js';
 import { decodePng, type DecodedImage } from './helpers/png.js';
 import { loadTestModel, testDtype } from './helpers/model.js';
 import { parityDir } from './helpers/paths.js';
@@ -45,16 +46,6 @@ function storedMask(bits: Buffer, index: number, plane: number): Uint8Array {
   const start = index * plane;
   for (let p = 0; p < plane; p++) mask[p] = (bits[(start + p) >> 3] >> (7 - ((start + p) & 7))) & 1;
   return mask;
-}
-
-function maskIou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    union += a[i] | b[i];
-  }
-  return union === 0 ? 1 : inter / union;
 }
 
 function matches(actual: MaskRecord, expected: OfficialRecord): boolean {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError, Sam2Model } from '../lib/index.js';
 import { native, preloadNative } from '../lib/native.js';
+import { loadError } from './helpers/expect.js';
 import { readModelManifest, testModelDir, type ModelManifest } from './helpers/model.js';
 
 type Manifest = ModelManifest & { mean: number[]; std: number[] };
@@ -40,18 +41,6 @@ describe('Sam2Model.load of a forged model directory', () => {
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
     await alter?.(dir);
     return dir;
-  }
-
-  async function loadError(dir: string): Promise<Error> {
-    const err = await Sam2Model.load(dir).then(
-      (model) => {
-        model.dispose();
-        throw new Error(`${dir} loaded`);
-      },
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(ModelLoadError);
-    return err as Error;
   }
 
   /** Swaps two module files, and their entries in the manifest, so that every checksum still matches. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ModelLoadError, Sam2Model } from '../lib/index.js';
+import { loadError } from './helpers/expect.js';
 import { loadTestModel, readModelManifest, testModelDir, type ModelManifest } from './helpers/model.js';
 
 describe('Sam2Model.load', () => {
@@ -23,19 +24,6 @@ describe('Sam2Model.load', () => {
     await cp(testModelDir(), dir, { recursive: true });
     await spoil(dir);
     return dir;
-  }
-
-  /** The error Sam2Model.load rejects with; fails the test if it resolves. */
-  async function loadError(dir: string): Promise<Error> {
-    const err = await Sam2Model.load(dir).then(
-      (model) => {
-        model.dispose();
-        throw new Error(`${dir} loaded`);
-      },
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(ModelLoadError);
-    return err as Error;
   }
 
   /** The largest module file: its bytes are mostly weights, which only a checksum notices changing. */

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameResult, PropagateOptions, Sam2Model, VideoPointsOptions, VideoSession } from '../lib/index.js';
 import { upsampleBilinear } from './helpers/bilinear.js';
-import { relL2 } from './helpers/compare.js';
+import { maskIou, relL2 } from './helpers/compare.js';
 import { referenceAreas } from './helpers/components.js';
 import { loadTestModel, testDtype } from './helpers/model.js';
 import { readBin, video, videoFramesDir, type VideoOp, type VideoResult } from './helpers/video_fixtures.js';
@@ -41,16 +41,6 @@ interface Measured {
 }
 const measured: Record<string, Measured[]> = { V1: [], V2: [] };
 
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    union += a[i] | b[i];
-  }
-  return union === 0 ? 1 : inter / union;
-}
-
 function objectSlice<T extends Uint8Array | Float32Array>(all: T, index: number, count: number): T {
   const size = all.length / count;
   return all.subarray(index * size, (index + 1) * size) as T;
@@ -64,7 +54,7 @@ function checkResult(sequence: string, label: string, actual: FrameResult, expec
     const step = `${label} f${expected.frame_idx} obj${e.obj_id}`;
     const mask = objectSlice(actual.masks, i, n);
     const logits = objectSlice(actual.lowResLogits, i, n);
-    const maskIou = iou(mask, readBin(e.video_res_mask, 'uint8'));
+    const iou = maskIou(mask, readBin(e.video_res_mask, 'uint8'));
     if (e.stored_in === null) {
       // No output for this object here: NO_OBJ_SCORE everywhere, as the official consolidation.
       expect(mask.every((v) => v === 0), step).toBe(true);
@@ -75,7 +65,7 @@ function checkResult(sequence: string, label: string, actual: FrameResult, expec
     const m: Measured = {
       step,
       relL2: relL2(logits, readBin(e.low_res_logits!, 'float32')),
-      iou: maskIou,
+      iou,
       score: Math.abs(actual.objectScores[i] - e.object_score_logit!),
     };
     measured[sequence].push(m);
@@ -220,7 +210,7 @@ describe.skipIf(testDtype !== 'float32')('video predictor parity', () => {
       expect(filled[k].lowResLogits).toEqual(expected);
       expect(filled[k].objectScores).toEqual(r.objectScores);
       const expectedMasks = Uint8Array.from(upsampleBilinear(expected, n, L, L, H, W), (v) => (v > 0 ? 1 : 0));
-      expect(iou(filled[k].masks, expectedMasks)).toBeGreaterThanOrEqual(0.99999);
+      expect(maskIou(filled[k].masks, expectedMasks)).toBeGreaterThanOrEqual(0.99999);
     });
     expect(filledPixels).toBeGreaterThanOrEqual(6);
   });

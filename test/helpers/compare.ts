@@ -31,3 +31,14 @@ export function differingFraction(actual: Uint8Array, expected: Uint8Array): num
   for (let i = 0; i < expected.length; i++) if (actual[i] !== expected[i]) n++;
   return n / expected.length;
 }
+
+/** Intersection over union of two 0/1 masks; 1 when both are empty. */
+export function maskIou(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    inter += a[i] & b[i];
+    union += a[i] | b[i];
+  }
+  return union === 0 ? 1 : inter / union;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { InvalidArgumentError, type Prediction } from '../../lib/index.js';
+import { InvalidArgumentError, ModelLoadError, Sam2Model, type Prediction } from '../../lib/index.js';
 import { differingFraction, maxAbsDiff, relL2 } from './compare.js';
 
 /**
@@ -22,4 +22,17 @@ export async function expectInvalid(call: () => Promise<unknown>, parameter: str
   expect(err, `expected a rejection for ${parameter}`).toBeInstanceOf(InvalidArgumentError);
   expect((err as InvalidArgumentError).parameter).toBe(parameter);
   expect((err as InvalidArgumentError).message.startsWith(`${parameter}: `)).toBe(true);
+}
+
+/** The error Sam2Model.load rejects with for `dir`, a ModelLoadError; fails the test if the model loads. */
+export async function loadError(dir: string): Promise<Error> {
+  const err = await Sam2Model.load(dir).then(
+    (model) => {
+      model.dispose();
+      throw new Error(`${dir} loaded`);
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ModelLoadError);
+  return err as Error;
 }
